@@ -1,0 +1,132 @@
+"""Benchmark: the server work of one drill-down click on /economy, cold and warm, beside raw SQL.
+
+A click navigates to /economy/<region>?indicator=…; the page's layout and its three callbacks
+(headline/trend/forecast, children ranking/map/table, warnings) then run. This script calls
+exactly those functions in a request context of a real app, for the city, every county and
+townships, and prints p50/p95/max:
+  - cold: every cache cleared before the click (hierarchy, catalogue, boundaries, data);
+  - cold-data: every cache cleared, then the region hierarchy and the map boundaries loaded
+    untimed (they change yearly and are cached for an hour): a click after the 5-minute
+    indicator TTL has expired;
+  - warm: the same click again (what the next leader's screen costs within the TTL);
+  - sql / sql-data: the statements the cold / cold-data click sent, replayed directly on the
+    engine's DB-API connection (no SQLAlchemy, no pandas), i.e. the engine's own time.
+
+    python bench/economy_drilldown.py --url sqlite:////tmp/big/wh.db [--indicator GDP] [--townships 30]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app import create_app  # noqa: E402
+from cockpit.config import Config  # noqa: E402
+from datasources.boundaries import region_boundaries  # noqa: E402
+from datasources.regions import regions  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", required=True, help="warehouse URL (SQLAlchemy)")
+    parser.add_argument("--indicator", default="GDP")
+    parser.add_argument("--townships", type=int, default=30, help="townships to click into")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp()
+    app = create_app(Config(warehouse_url=args.url, build_demo_if_missing=False,
+                            app_db_url=f"sqlite:///{tmp}/app.db", admin_password="bench", secret_key="bench",
+                            prewarm_cache=False))
+    server = app.server
+    rt = server.extensions["cockpit"]
+    wh = rt.warehouse
+    from pages import economy  # registered by create_app; import after it
+
+    with server.test_request_context():
+        table = regions(wh)
+    city = str(table.loc[table["parent_code"].isna(), "region_code"].iloc[0])
+    counties = list(table.loc[table["parent_code"] == city, "region_code"])
+    townships = list(table.loc[table["parent_code"].isin(counties), "region_code"])[:: max(
+        1, len(table[table["parent_code"].isin(counties)]) // args.townships)][: args.townships]
+    clicks = [city, *counties, *townships]
+    with wh.engine.connect() as conn:
+        facts = conn.execute(sa.text("SELECT COUNT(*) FROM fact_indicator")).scalar_one()
+
+    statements: list[tuple[str, Any]] = []
+
+    @sa.event.listens_for(wh.engine, "before_cursor_execute")
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        statements.append((statement, parameters))
+
+    def click(code: str) -> float:
+        start = time.perf_counter()
+        with server.test_request_context(f"/economy/{code}?indicator={args.indicator}"):
+            frame = economy.layout(region_code=code, indicator=args.indicator)
+            store = next(c for c in frame._traverse() if getattr(c, "id", None) == "economy-view")
+            view = store.data
+            economy.show_region(view)
+            economy.show_children(view)
+            economy.show_warnings(view)
+        return time.perf_counter() - start
+
+    def replay(recorded: list[tuple[str, Any]]) -> float:
+        raw = wh.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            start = time.perf_counter()
+            for statement, parameters in recorded:
+                if statement.strip().upper().startswith(("PRAGMA", "SELECT 1")):
+                    continue
+                cursor.execute(statement, parameters)
+                cursor.fetchall()
+            return time.perf_counter() - start
+        finally:
+            raw.close()
+
+    def engine_sql() -> list[tuple[str, Any]]:
+        return [s for s in statements if "sqlite_master" not in s[0] and "pg_catalog" not in s[0]]
+
+    cold, cold_data, warm, sql, sql_data = [], [], [], [], []
+    for code in clicks:
+        wh.cache.clear()
+        statements.clear()
+        cold.append(click(code))
+        sql.append(replay(engine_sql()))
+        warm.append(click(code))
+        wh.cache.clear()
+        with server.test_request_context():
+            regions(wh)
+            region_boundaries(wh, rt.config.boundaries_file, code)
+        statements.clear()
+        cold_data.append(click(code))
+        sql_data.append(replay(engine_sql()))
+
+    def line(name: str, values: list[float]) -> str:
+        return (f"{name:9s} p50 {statistics.median(values) * 1000:7.1f} ms   p95 {percentile(values, 0.95) * 1000:7.1f} ms"
+                f"   max {max(values) * 1000:7.1f} ms")
+
+    print(f"warehouse {sa.engine.make_url(args.url).render_as_string(hide_password=True)}: {facts:,} fact rows; "
+          f"{len(clicks)} clicks (1 city, {len(counties)} counties, {len(townships)} townships), "
+          f"indicator {args.indicator}")
+    for name, values in (("cold", cold), ("sql", sql), ("cold-data", cold_data), ("sql-data", sql_data),
+                         ("warm", warm)):
+        print(line(name, values))
+    print(f"p95 ratios: cold / sql {percentile(cold, 0.95) / percentile(sql, 0.95):.1f}×, "
+          f"cold-data / sql-data {percentile(cold_data, 0.95) / percentile(sql_data, 0.95):.1f}×")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Server-side parts of the cockpit that are neither pages, components nor data access."""

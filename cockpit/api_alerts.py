@@ -1,0 +1,141 @@
+"""JSON API for the duty console: alerts with their combined status, one alert's detail, actions.
+
+GET  /api/v1/alerts?status=open|all&level=&category=&region=&since=
+GET  /api/v1/alerts/<alert_id>
+POST /api/v1/alerts/<alert_id>/actions  {"action": …, "dept_code": …, "level": …, "note": …, "request_id": …}
+"""
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from cockpit.api import ApiError, region_param
+from cockpit.auth import current_user
+from cockpit.i18n import t
+from cockpit.runtime import current_runtime
+from datasources.alert_workflow import ACTIONS, InvalidAction
+from datasources.alerts import UnknownAlert, act_on_alert, alert_detail, console_alerts
+from datasources.contract import ALERT_CATEGORIES, ALERT_LEVELS
+
+api_alerts = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts")
+
+LIST_FIELDS = ("alert_id", "category", "level", "title", "region_code", "occurred_at", "status",
+               "acknowledged_at", "overdue")
+REQUEST_ID = re.compile(r"[\w.:-]{8,64}")
+
+
+def _json_value(value: Any) -> Any:
+    """NaN/NA → None, timestamps → ISO 8601 UTC, numpy scalars → Python."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, datetime)):
+        if pd.isna(value):
+            return None
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _record(row: dict[str, Any], fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    return {k: _json_value(v) for k, v in row.items() if fields is None or k in fields}
+
+
+def _since_param() -> str | None:
+    raw = request.args.get("since")
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ApiError(400, f"since must be an ISO 8601 timestamp, got {raw!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@api_alerts.get("")
+def list_alerts() -> Response:
+    """Alerts by combined status, most severe and newest first; `region` includes everything below it."""
+    rt = current_runtime()
+    status = request.args.get("status", "open")
+    if status not in ("open", "all"):
+        raise ApiError(400, f"status must be open or all, got {status!r}")
+    level = request.args.get("level") or None
+    if level is not None and level not in {*map(str, ALERT_LEVELS), "other"}:
+        raise ApiError(400, f"level must be 1, 2, 3, 4 or other, got {level!r}")
+    category = request.args.get("category") or None
+    if category is not None and category not in ALERT_CATEGORIES:
+        raise ApiError(400, f"category must be one of {', '.join(ALERT_CATEGORIES)}, got {category!r}")
+    region = region_param() if request.args.get("region") else None
+    frame = console_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(timezone.utc),
+                           status=status, since=_since_param(), region_code=region, level=level, category=category)
+    return jsonify({"alerts": [_record(r, LIST_FIELDS) for r in frame.to_dict("records")],
+                    "skipped": frame.attrs.get("skipped", {}), "stale": bool(frame.attrs.get("stale"))})
+
+
+def _detail_json(alert_id: str) -> dict[str, Any]:
+    rt = current_runtime()
+    cfg = rt.config
+    try:
+        detail = alert_detail(rt.warehouse, rt.appdb.engine, alert_id, cfg.alert_ack_limit_min,
+                              datetime.now(timezone.utc), cfg.nearby_radius_km, cfg.nearby_cameras)
+    except UnknownAlert as exc:
+        raise ApiError(404, f"unknown alert {alert_id}") from exc
+    body = _record(detail.alert)
+    body["actions"] = [_record(a) for a in detail.actions.drop(columns="id").to_dict("records")]
+    body["department"] = _record(detail.dept) if detail.dept else None
+    body["resources"] = [] if detail.resources is None else [_record(r) for r in detail.resources.to_dict("records")]
+    body["cameras"] = [] if detail.cameras is None else [_record(c) for c in detail.cameras.to_dict("records")]
+    body["missing"] = list(detail.missing)
+    return body
+
+
+@api_alerts.get("/<alert_id>")
+def get_alert(alert_id: str) -> Response:
+    """One alert with its actions, department, nearby resources and cameras (each with distance_km)."""
+    return jsonify(_detail_json(alert_id))
+
+
+@api_alerts.post("/<alert_id>/actions")
+def post_action(alert_id: str) -> Response:
+    """Record an action: 200 with the new state; 400 bad input, 404 unknown alert, 409 not allowed now.
+
+    A client that may retry sends a `request_id`; the same id is answered without acting twice.
+    """
+    rt = current_runtime()
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise ApiError(400, "expected a JSON object body")
+    action = payload.get("action")
+    if action not in ACTIONS:
+        raise ApiError(400, f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
+    level = payload.get("level")
+    if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
+        raise ApiError(400, f"level must be an integer 1–4, got {level!r}")
+    for key in ("dept_code", "note"):
+        if payload.get(key) is not None and not isinstance(payload[key], str):
+            raise ApiError(400, f"{key} must be a string")
+    request_id = payload.get("request_id") or secrets.token_urlsafe(16)
+    if not isinstance(request_id, str) or not REQUEST_ID.fullmatch(request_id):
+        raise ApiError(400, "request_id must be 8–64 letters, digits, '.', ':', '_' or '-'")
+    user = current_user()
+    try:
+        result = act_on_alert(rt.warehouse, rt.appdb.engine, alert_id, action, user.username if user else "",
+                              request_id=request_id, dept_code=payload.get("dept_code"), level=level,
+                              note=payload.get("note"))
+    except UnknownAlert as exc:
+        raise ApiError(404, f"unknown alert {alert_id}") from exc
+    except InvalidAction as exc:
+        raise ApiError(409 if exc.conflict else 400, t(exc.key, "en", **exc.values)) from exc
+    except SQLAlchemyError as exc:
+        raise ApiError(503, "the application database cannot be written now; retry with the same request_id") from exc
+    return jsonify({"request_id": request_id, "duplicate": result.duplicate, "state": _record(result.state),
+                    "alert": _detail_json(alert_id)})

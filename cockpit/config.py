@@ -1,0 +1,254 @@
+"""Configuration: defaults in code, `config.yaml` for the rest, secrets only from the environment.
+
+Every key is checked at start; a bad one stops the start with a message that names it.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEMO_WAREHOUSE_URL = "sqlite:///data/demo_warehouse.db"
+DEFAULT_CONFIG_FILE = PROJECT_DIR / "config.yaml"
+
+# Contract tables a city may map to its own table or view names.
+CONTRACT_TABLES = (
+    "dim_region", "geo_region", "dim_indicator", "fact_indicator", "fact_alert", "dim_project",
+    "fact_project_progress", "fact_project_milestone", "fact_household", "dim_camera",
+    "dim_department", "dim_resource",
+)
+CACHE_DATASETS = ("regions", "indicators", "alerts", "projects", "quality", "status")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, unknown or invalid; the message names the key."""
+
+
+def _default_tree() -> dict[str, Any]:
+    return {
+        "city": {"region_code": None},
+        "ui": {"language": "zh", "theme": "dark", "timezone": "Asia/Shanghai",
+               "status_refresh_s": 30},
+        "server": {"host": "127.0.0.1", "port": 8050},
+        "warehouse": {"url": DEMO_WAREHOUSE_URL, "build_demo_if_missing": True,
+                      "statement_timeout_s": 20, "pool_size": 5, "tables": {}},
+        "app_db": {"url": "sqlite:///data/app.db"},
+        "cache": {"url": None, "stale_keep_s": 7 * 86400, "prewarm": True,
+                  "ttl_s": {"regions": 3600, "indicators": 300, "alerts": 2,
+                            "projects": 300, "quality": 3600, "status": 10}},
+        "rules": {"project_lag_pts": {"lagging": 5, "seriously_lagging": 15},
+                  "completion_margin_pts": 5,
+                  "alert_ack_limit_min": {1: 5, 2: 15}},
+        "map": {"tile_url": None, "boundaries_file": None},
+        "alerts": {"refresh_s": 2, "nearby_radius_km": 30, "nearby_cameras": 5},
+        "video": {"stream_url_template": None},
+    }
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration of one cockpit process (immutable)."""
+
+    city_region_code: str | None = None
+    language: str = "zh"
+    theme: str = "dark"
+    timezone: str = "Asia/Shanghai"
+    status_refresh_s: int = 30
+    host: str = "127.0.0.1"
+    port: int = 8050
+    warehouse_url: str = DEMO_WAREHOUSE_URL
+    build_demo_if_missing: bool = True
+    statement_timeout_s: float = 20
+    pool_size: int = 5
+    tables: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    app_db_url: str = "sqlite:///data/app.db"
+    cache_url: str | None = None
+    cache_ttl_s: Mapping[str, int] = field(default_factory=lambda: MappingProxyType(
+        dict(_default_tree()["cache"]["ttl_s"])))
+    stale_keep_s: int = 7 * 86400
+    prewarm_cache: bool = True
+    lagging_pts: float = 5
+    seriously_lagging_pts: float = 15
+    completion_margin_pts: float = 5
+    alert_ack_limit_min: Mapping[int, float] = field(
+        default_factory=lambda: MappingProxyType({1: 5, 2: 15}))
+    tile_url: str | None = None
+    boundaries_file: str | None = None
+    alerts_refresh_s: float = 2
+    nearby_radius_km: float = 30
+    nearby_cameras: int = 5
+    stream_url_template: str | None = None
+    secret_key: str | None = None
+    admin_password: str | None = None
+
+    @property
+    def uses_demo_warehouse(self) -> bool:
+        """True when the warehouse is the embedded demo, which the cockpit may build itself."""
+        return self.warehouse_url == DEMO_WAREHOUSE_URL
+
+    def table(self, contract_name: str) -> str:
+        """The warehouse's name (possibly `schema.table`) for a contract table."""
+        return self.tables.get(contract_name, contract_name)
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any], path: str = "") -> dict[str, Any]:
+    """Deep-merge `override` into `base`, rejecting keys the defaults do not know."""
+    merged = dict(base)
+    for key, value in override.items():
+        dotted = f"{path}{key}"
+        if key not in base:
+            raise ConfigError(f"{dotted}: unknown configuration key")
+        if isinstance(base[key], dict) and base[key] and not dotted.endswith(
+                ("warehouse.tables", "alert_ack_limit_min")):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{dotted}: expected a mapping of keys, got {value!r}")
+            merged[key] = _merge(base[key], value, dotted + ".")
+        else:
+            merged[key] = value
+    return merged
+
+
+def _check(tree: Mapping[str, Any], dotted: str, test: Callable[[Any], bool], expect: str) -> Any:
+    value: Any = tree
+    for part in dotted.split("."):
+        value = value[part]
+    if not test(value):
+        raise ConfigError(f"{dotted}: expected {expect}, got {value!r}")
+    return value
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _is_db_url(v: Any) -> bool:
+    return isinstance(v, str) and re.match(r"^[a-z][a-z0-9+]*://", v) is not None
+
+
+def _has_password(url: str) -> bool:
+    return re.match(r"^[^:]+://[^/@:]*:[^/@]+@", url) is not None
+
+
+def _is_zone(v: Any) -> bool:
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, TypeError, ValueError):
+        return False
+    return True
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Read defaults, the YAML file (`COCKPIT_CONFIG` or ./config.yaml) and the environment."""
+    env = os.environ if environ is None else environ
+    path = Path(env.get("COCKPIT_CONFIG") or DEFAULT_CONFIG_FILE)
+    file_tree: Mapping[str, Any] = {}
+    if env.get("COCKPIT_CONFIG") and not path.is_file():
+        raise ConfigError(f"COCKPIT_CONFIG: no such file {path}")
+    if path.is_file():
+        try:
+            file_tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+        if not isinstance(file_tree, Mapping):
+            raise ConfigError(f"{path}: the top level must be a mapping of keys")
+    for dotted in ("warehouse.url", "app_db.url", "cache.url"):
+        section, key = dotted.split(".")
+        url = (file_tree.get(section) or {}).get(key) if isinstance(file_tree.get(section), Mapping) else None
+        if isinstance(url, str) and _has_password(url):
+            raise ConfigError(f"{dotted}: a password in config.yaml; put this URL in the "
+                              f"environment (COCKPIT_{section.upper()}_URL) instead")
+    tree = _merge(_default_tree(), file_tree)
+    overrides = {
+        "COCKPIT_WAREHOUSE_URL": ("warehouse", "url"),
+        "COCKPIT_APP_DB_URL": ("app_db", "url"),
+        "COCKPIT_CACHE_URL": ("cache", "url"),
+        "COCKPIT_HOST": ("server", "host"),
+        "COCKPIT_PORT": ("server", "port"),
+    }
+    for var, (section, key) in overrides.items():
+        if env.get(var):
+            value: Any = env[var]
+            if var == "COCKPIT_PORT":
+                if not value.isdigit():
+                    raise ConfigError(f"COCKPIT_PORT: expected a port number, got {value!r}")
+                value = int(value)
+            tree[section][key] = value
+    return _validate(tree, env)
+
+
+def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
+    code = _check(tree, "city.region_code",
+                  lambda v: v is None or (isinstance(v, str) and re.fullmatch(r"\d{6}|\d{9}|\d{12}", v)),
+                  "a 6, 9 or 12 digit region code in quotes, or null")
+    tables = _check(tree, "warehouse.tables", lambda v: isinstance(v, Mapping), "a mapping")
+    for name, target in tables.items():
+        if name not in CONTRACT_TABLES:
+            raise ConfigError(f"warehouse.tables.{name}: not a contract table "
+                              f"(one of {', '.join(CONTRACT_TABLES)})")
+        if not (isinstance(target, str) and re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?", target)):
+            raise ConfigError(f"warehouse.tables.{name}: expected a table name or schema.table")
+    ttl = tree["cache"]["ttl_s"]
+    for name in ttl:
+        _check(tree, f"cache.ttl_s.{name}", lambda v: _is_int(v) and v >= 0, "seconds (an integer ≥ 0)")
+    limits = _check(tree, "rules.alert_ack_limit_min", lambda v: isinstance(v, Mapping), "a mapping")
+    ack_limits: dict[int, float] = {}
+    for level, minutes in limits.items():
+        if str(level) not in {"1", "2", "3", "4"} or not _is_number(minutes) or minutes <= 0:
+            raise ConfigError(f"rules.alert_ack_limit_min.{level}: expected level 1–4 → minutes > 0")
+        ack_limits[int(level)] = float(minutes)
+    lagging = _check(tree, "rules.project_lag_pts.lagging", lambda v: _is_number(v) and v >= 0, "a number ≥ 0")
+    serious = _check(tree, "rules.project_lag_pts.seriously_lagging",
+                     lambda v: _is_number(v) and v >= lagging, "a number ≥ rules.project_lag_pts.lagging")
+    cache_url = _check(tree, "cache.url", lambda v: v is None or (
+        isinstance(v, str) and v.split("://")[0] in {"redis", "rediss", "simple", "null"}),
+        "null, simple://, null:// or a redis:// URL")
+    return Config(
+        city_region_code=code,
+        language=_check(tree, "ui.language", lambda v: v in {"zh", "en"}, "zh or en"),
+        theme=_check(tree, "ui.theme", lambda v: v in {"dark", "light"}, "dark or light"),
+        timezone=_check(tree, "ui.timezone", _is_zone, "an IANA time zone such as Asia/Shanghai"),
+        status_refresh_s=_check(tree, "ui.status_refresh_s", lambda v: _is_int(v) and v >= 1, "seconds ≥ 1"),
+        host=_check(tree, "server.host", lambda v: isinstance(v, str) and v != "", "a host name or address"),
+        port=_check(tree, "server.port", lambda v: _is_int(v) and 0 < v < 65536, "a port number 1–65535"),
+        warehouse_url=_check(tree, "warehouse.url", _is_db_url, "a SQLAlchemy URL such as postgresql+psycopg://host/db"),
+        build_demo_if_missing=_check(tree, "warehouse.build_demo_if_missing", lambda v: isinstance(v, bool), "true or false"),
+        statement_timeout_s=_check(tree, "warehouse.statement_timeout_s", lambda v: _is_number(v) and v > 0, "seconds > 0"),
+        pool_size=_check(tree, "warehouse.pool_size", lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
+        tables=MappingProxyType(dict(tables)),
+        app_db_url=_check(tree, "app_db.url", _is_db_url, "a SQLAlchemy URL such as sqlite:///data/app.db"),
+        cache_url=cache_url,
+        cache_ttl_s=MappingProxyType(dict(ttl)),
+        stale_keep_s=_check(tree, "cache.stale_keep_s", lambda v: _is_int(v) and v >= 0, "seconds ≥ 0"),
+        prewarm_cache=_check(tree, "cache.prewarm", lambda v: isinstance(v, bool), "true or false"),
+        lagging_pts=float(lagging),
+        seriously_lagging_pts=float(serious),
+        completion_margin_pts=float(_check(tree, "rules.completion_margin_pts",
+                                           lambda v: _is_number(v) and v >= 0, "points ≥ 0")),
+        alert_ack_limit_min=MappingProxyType(ack_limits),
+        tile_url=_check(tree, "map.tile_url", lambda v: v is None or (
+            isinstance(v, str) and v.startswith(("http://", "https://", "/"))),
+            "null or an intranet tile URL template"),
+        boundaries_file=_check(tree, "map.boundaries_file", lambda v: v is None or (
+            isinstance(v, str) and v.lower().endswith((".geojson", ".json", ".gpkg", ".shp"))),
+            "null or a .geojson, .gpkg or .shp file"),
+        alerts_refresh_s=float(_check(tree, "alerts.refresh_s", lambda v: _is_number(v) and 0.5 <= v <= 60,
+                                      "seconds between 0.5 and 60")),
+        nearby_radius_km=float(_check(tree, "alerts.nearby_radius_km", lambda v: _is_number(v) and v > 0,
+                                      "kilometres > 0")),
+        nearby_cameras=_check(tree, "alerts.nearby_cameras", lambda v: _is_int(v) and v >= 0, "an integer ≥ 0"),
+        stream_url_template=_check(tree, "video.stream_url_template", lambda v: v is None or (
+            isinstance(v, str) and "{camera_id}" in v), "null or a URL containing {camera_id}"),
+        secret_key=env.get("COCKPIT_SECRET_KEY") or None,
+        admin_password=env.get("COCKPIT_ADMIN_PASSWORD") or None,
+    )

@@ -1,0 +1,60 @@
+"""Business rules of the cockpit, as pure functions: completion, time progress, tone, project state."""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+
+
+def completion_pct(value: float | None, target: float | None, cumulative: bool) -> float | None:
+    """Target completion in percent (value / target × 100) for a cumulative indicator, else None.
+
+    No target, a zero target or no value give None: the cockpit shows "—", never 0 %.
+    """
+    if not cumulative or _missing(value) or _missing(target) or target == 0:
+        return None
+    return float(value) / float(target) * 100.0
+
+
+def time_progress_pct(period: str) -> float:
+    """Share of the year elapsed at the end of a `YYYY-MM` period (时间进度), in percent."""
+    month = int(period[5:7])
+    return month / 12 * 100.0
+
+
+def change_tone(yoy_pct: float | None, higher_is_better: bool) -> str:
+    """'good', 'bad' or 'neutral': whether a change over the year is good for the city."""
+    if _missing(yoy_pct) or yoy_pct == 0:
+        return "neutral"
+    rising = yoy_pct > 0
+    return "good" if rising == bool(higher_is_better) else "bad"
+
+
+def project_states(latest: pd.DataFrame, today: date, *, lagging_pts: float = 5,
+                   seriously_lagging_pts: float = 15) -> pd.Series:
+    """The state of each project from its latest progress row (contract rules).
+
+    `latest` needs `planned_progress_pct`, `actual_progress_pct` and `planned_end_date`.
+    Completed wins; an unfinished project past its planned end is `overdue`; otherwise the
+    lag (planned − actual, in points) decides. Rows with progress outside 0–100 get NA.
+    """
+    planned = pd.to_numeric(latest["planned_progress_pct"], errors="coerce")
+    actual = pd.to_numeric(latest["actual_progress_pct"], errors="coerce")
+    lag = planned - actual
+    end = pd.to_datetime(latest["planned_end_date"], errors="coerce").dt.date
+    past_end = end.map(lambda d: d is not None and not pd.isna(d) and today > d).astype(bool)
+    valid = actual.between(0, 100) & planned.between(0, 100)
+    state = np.select(
+        [actual >= 100, past_end, lag <= lagging_pts, lag <= seriously_lagging_pts],
+        ["completed", "overdue", "on_track", "lagging"],
+        default="seriously_lagging",
+    )
+    result = pd.Series(state, index=latest.index, dtype="object")
+    result[~valid] = pd.NA
+    return result

@@ -1,0 +1,1 @@
+"""Reusable view pieces as pure functions: data in, Dash component or figure out."""

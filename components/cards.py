@@ -1,0 +1,101 @@
+"""Overview cards: headline indicators, open alerts by level, key projects by state."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import pandas as pd
+
+from dash import html
+
+from cockpit.i18n import t
+from components.formatting import MISSING, format_number, format_pct, is_missing, period_label
+
+LEVEL_KEYS = {"1": "red", "2": "orange", "3": "yellow", "4": "blue"}
+
+
+def kpi_card(row: Mapping[str, object], href: str, lang: str) -> html.A:
+    """A headline indicator: latest value with unit and period, YoY coloured by tone, completion."""
+    code = str(row["indicator_code"])
+    name = row.get("name_en") if lang == "en" and not is_missing(row.get("name_en")) else row["name"]
+    has_data = not is_missing(row.get("period"))
+    yoy = row.get("yoy_pct")
+    arrow = "" if is_missing(yoy) or yoy == 0 else ("▲ " if float(yoy) > 0 else "▼ ")  # type: ignore[arg-type]
+    children: list = [
+        html.Div(name, className="kpi-name"),
+        html.Div([html.Span(format_number(row.get("value"), 1 if row.get("unit") == "%" else None),
+                            className="kpi-value"),
+                  html.Span(str(row.get("unit") or ""), className="kpi-unit")], className="kpi-figure"),
+        html.Div([
+            html.Span(period_label(row.get("period"), str(row.get("frequency")),  # type: ignore[arg-type]
+                                   bool(row.get("cumulative")), lang) if has_data else t("overview.no_data", lang),
+                      className="kpi-period"),
+            html.Span([t("overview.yoy", lang), " ", arrow, format_pct(yoy, signed=True)],
+                      className=f"kpi-yoy tone-{row.get('tone', 'neutral')}"),
+        ], className="kpi-meta"),
+    ]
+    completion = row.get("completion_pct")
+    if not is_missing(completion):
+        progress = row.get("time_progress_pct")
+        children.append(html.Div([
+            html.Div(className="kpi-bar-fill", style={"width": f"{min(float(completion), 100):.1f}%"}),  # type: ignore[arg-type]
+            html.Div(className="kpi-bar-time", style={"left": f"{float(progress):.1f}%"},  # type: ignore[arg-type]
+                     title=t("overview.time_progress", lang)),
+        ], className="kpi-bar"))
+        children.append(html.Div(t("overview.completion", lang, completion=format_pct(completion),
+                                   progress=format_pct(progress)), className="kpi-completion"))
+    else:
+        children.append(html.Div(t("overview.no_target", lang) if has_data else MISSING,
+                                 className="kpi-completion muted"))
+    return html.A(children, href=href, className="kpi-card", id={"type": "overview-kpi", "code": code})
+
+
+def alert_level_tiles(counts: Mapping[str, int], lang: str) -> list[html.A]:
+    """One tile per alert level 1–4, coloured red, orange, yellow, blue."""
+    return [
+        html.A([html.Div(str(counts.get(level, 0)), className="tile-count"),
+                html.Div(t(f"alert.level.{level}", lang), className="tile-label")],
+               href=f"/alerts?level={level}", className=f"tile level-{colour}",
+               id={"type": "overview-alert-level", "level": level})
+        for level, colour in LEVEL_KEYS.items()
+    ]
+
+
+def project_state_tiles(counts: Mapping[str, int], lang: str) -> list[html.A]:
+    """One tile per project state, in the contract's order."""
+    return [
+        html.A([html.Div(str(n), className="tile-count"),
+                html.Div(t(f"project.state.{state}", lang), className="tile-label")],
+               href=f"/projects?state={state}", className=f"tile state-{state}",
+               id={"type": "overview-project-state", "state": state})
+        for state, n in counts.items()
+    ]
+
+
+def _list_separator(lang: str) -> str:
+    return "；" if lang == "zh" else "; "
+
+
+def panel_message(text: str, kind: str = "error") -> html.Div:
+    """A message in place of a panel's content (missing table, unreachable warehouse, no data)."""
+    return html.Div(text, className=f"panel-message panel-{kind}", role="status")
+
+
+def skipped_note(skipped: Mapping[str, int], lang: str) -> html.Div | None:
+    """A small note counting rows skipped or shown as "—", or None when there were none."""
+    parts = [t(f"quality.{kind}", lang, n=n) for kind, n in skipped.items() if n]
+    if not parts:
+        return None
+    return html.Div(t("quality.skipped_prefix", lang) + _list_separator(lang).join(parts),
+                    className="skipped-note")
+
+
+def quality_summary(counts: pd.DataFrame, lang: str) -> html.Div:
+    """One line per warehouse table with the bad rows the cockpit skipped or flagged."""
+    lines = []
+    for table, group in counts[counts["rows"] > 0].groupby("table", sort=False):
+        parts = [t(f"quality.{row['problem']}", lang, n=int(row["rows"])) for row in group.to_dict("records")]
+        lines.append(html.Li([html.Span(t(f"quality.table.{table}", lang), className="quality-table"),
+                              _list_separator(lang).join(parts)]))
+    if not lines:
+        return html.Div(t("quality.all_clean", lang), className="muted")
+    return html.Ul(lines, className="quality-list")

@@ -1,0 +1,69 @@
+"""Number and time formatting for screens: units kept, missing values as "—", never as 0."""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+MISSING = "—"
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN and pandas' NA."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+    except TypeError:  # pd.NA refuses truth tests
+        return True
+
+
+def format_number(value: float | None, decimals: int | None = None) -> str:
+    """Thousands separators; one decimal by default for non-integers; "—" when missing."""
+    if is_missing(value):
+        return MISSING
+    number = float(value)  # type: ignore[arg-type]
+    if decimals is None:
+        decimals = 0 if number.is_integer() and abs(number) >= 100 else (1 if abs(number) >= 10 else 2)
+    return f"{number:,.{decimals}f}"
+
+
+def format_pct(value: float | None, signed: bool = False) -> str:
+    """A percentage with one decimal ("+5.2%" when signed); "—" when missing."""
+    if is_missing(value):
+        return MISSING
+    return f"{float(value):+.1f}%" if signed else f"{float(value):.1f}%"  # type: ignore[arg-type]
+
+
+def format_timestamp(iso: str | None, tz: str) -> str:
+    """An ISO 8601 UTC timestamp shown in the cockpit's time zone as YYYY-MM-DD HH:MM."""
+    if not iso:
+        return MISSING
+    try:
+        moment = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_QUARTERS_ZH = ("一", "二", "三", "四")
+
+
+def period_label(period: str | None, frequency: str, cumulative: bool, lang: str) -> str:
+    """How statisticians name a period: 2026年1-10月, 2026年前三季度, 2026年10月 (or English)."""
+    if not period:
+        return MISSING
+    year, month = int(period[:4]), int(period[5:7])
+    if frequency == "year":
+        return f"{year}年" if lang == "zh" else str(year)
+    if frequency == "quarter":
+        quarter = (month - 1) // 3 + 1
+        if lang == "zh":
+            prefix = "前" if cumulative and quarter > 1 else ""
+            return f"{year}年{prefix}{_QUARTERS_ZH[quarter - 1]}季度" if quarter < 4 or not cumulative else f"{year}年全年"
+        return f"Q1–Q{quarter} {year}" if cumulative and quarter > 1 else f"Q{quarter} {year}"
+    if cumulative and month > 1:
+        return f"{year}年1-{month}月" if lang == "zh" else f"Jan–{_MONTHS_EN[month - 1]} {year}"
+    return f"{year}年{month}月" if lang == "zh" else f"{_MONTHS_EN[month - 1]} {year}"

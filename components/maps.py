@@ -1,0 +1,111 @@
+"""Maps drawn offline: a choropleth of regions coloured by a measure, on no base map at all.
+
+MapLibre's background comes from an inline style (no style URL, no tiles, no glyphs), so the
+browser fetches nothing; text is in hover labels only, because map text layers (`markers+text`)
+would fetch font glyphs from the internet.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cockpit.i18n import t
+from components.formatting import MISSING, format_number
+from datasources.boundaries import BoundaryFileError, collection_bounds, fit_view
+
+# ColorBrewer GnBu: readable on the dark and the light theme alike.
+DEFAULT_COLORSCALE = [[0.0, "#e0f3db"], [0.5, "#43a2ca"], [1.0, "#0868ac"]]
+NO_DATA_COLOUR = "rgba(128, 128, 128, 0.45)"
+BORDER_COLOUR = "rgba(255, 255, 255, 0.85)"
+TEXT_COLOUR = "#8fa0b8"  # mid grey-blue: legible on both themes' backgrounds
+FONT_FAMILY = '"PingFang SC", "Microsoft YaHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif'
+# A MapLibre style with only a transparent background: the panel shows through, nothing is fetched.
+TRANSPARENT_STYLE = {"version": 8, "sources": {}, "layers": [
+    {"id": "background", "type": "background", "paint": {"background-color": "rgba(0,0,0,0)"}}]}
+HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
+
+
+def _subset(geojson: dict[str, Any], codes: set[str]) -> dict[str, Any]:
+    # Each trace carries only its own features, so the page sends every polygon once.
+    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
+
+
+def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column: str, *,
+                      name_column: str = "region_name", code_column: str = "region_code",
+                      title: str = "", unit: str = "", colorscale: Any = None, lang: str = "zh",
+                      tile_url: str | None = None, view_px: tuple[int, int] = (960, 720)) -> go.Figure:
+    """The features of `geojson` coloured by `frame[value_column]`, matched on `code_column`.
+
+    Regions without a value are drawn grey with "—" (never as 0). Hover shows the region's
+    name (from `name_column` when the frame has it, else the feature's) and the formatted value.
+    The view fits the features for a map of about `view_px` pixels. `tile_url`, an intranet
+    XYZ tile template, is drawn beneath as a raster layer. Clicking a region gives clickData
+    points[0]["location"] == its region code.
+    """
+    features = geojson.get("features", [])
+    names = {f["id"]: f.get("properties", {}).get("name") or f["id"] for f in features}
+    data = frame.drop_duplicates(code_column).set_index(code_column) if not frame.empty else frame
+    values = pd.to_numeric(data[value_column], errors="coerce") if value_column in data else pd.Series()
+    if name_column in data:
+        names.update({code: name for code, name in data[name_column].dropna().items() if code in names})
+    codes = [f["id"] for f in features]
+    with_value = [c for c in codes if pd.notna(values.get(c))]
+    without = [c for c in codes if c not in set(with_value)]
+    suffix = f" {unit}" if unit else ""
+    marker = {"line": {"color": BORDER_COLOUR, "width": 1.2}}
+
+    fig = go.Figure()
+    if without:
+        fig.add_trace(go.Choroplethmap(
+            geojson=_subset(geojson, set(without)), locations=without, z=[0] * len(without),
+            colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False, marker=marker,
+            customdata=[[names[c], MISSING] for c in without], hovertemplate=HOVER,
+            name=t("map.no_data", lang)))
+    if with_value:
+        z = [float(values[c]) for c in with_value]
+        fig.add_trace(go.Choroplethmap(
+            geojson=_subset(geojson, set(with_value)), locations=with_value, z=z,
+            colorscale=colorscale or DEFAULT_COLORSCALE, marker=marker,
+            customdata=[[names[c], format_number(v) + suffix] for c, v in zip(with_value, z)],
+            hovertemplate=HOVER, name=title or value_column,
+            colorbar={"thickness": 12, "len": 0.6, "x": 0.99, "xanchor": "right", "outlinewidth": 0,
+                      "tickfont": {"color": TEXT_COLOUR}, "title": {"text": unit, "font": {"color": TEXT_COLOUR}}}))
+
+    bounds = collection_bounds(geojson)
+    centre, zoom = fit_view(bounds, *view_px) if bounds else ({"lon": 0.0, "lat": 0.0}, 1.0)
+    map_layout: dict[str, Any] = {"style": TRANSPARENT_STYLE, "center": centre, "zoom": zoom}
+    if tile_url:
+        map_layout["layers"] = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}]
+    fig.update_layout(
+        map=map_layout, margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 0},
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", showlegend=False,
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 14},
+        title={"text": title, "x": 0.01, "font": {"size": 18}} if title else None,
+        hoverlabel={"bgcolor": "rgba(8, 24, 54, 0.92)", "bordercolor": "#36d1ff",
+                    "font": {"family": FONT_FAMILY, "color": "#ffffff", "size": 16}},
+        uirevision=",".join(codes))
+    if not features:
+        fig.add_annotation(text=t("map.no_boundaries", lang), showarrow=False, x=0.5, y=0.5,
+                           xref="paper", yref="paper", font={"size": 18, "color": TEXT_COLOUR})
+    return fig
+
+
+def boundaries_notes(geojson: dict[str, Any], lang: str = "zh") -> list[str]:
+    """What a map panel should tell its reader about the boundaries: gaps, skipped rows, source."""
+    notes = []
+    if geojson.get("missing") and geojson.get("features"):
+        notes.append(t("map.missing_regions", lang, n=len(geojson["missing"])))
+    if geojson.get("skipped"):
+        notes.append(t("map.skipped_geometries", lang, n=geojson["skipped"]))
+    if geojson.get("source") == "demo":
+        notes.append(t("map.demo_source", lang))
+    return notes
+
+
+def boundary_error_message(error: BoundaryFileError, lang: str = "zh") -> str:
+    """A user-facing message for a boundaries file the cockpit cannot use."""
+    if error.missing:
+        return t("map.file_missing_column", lang, path=error.path, column=error.missing)
+    return t("map.file_unusable", lang, path=error.path)

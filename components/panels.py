@@ -1,0 +1,25 @@
+"""Panel guard: a data failure shows a message in its panel and leaves the other panels alone."""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from dash.development.base_component import Component
+
+from cockpit.i18n import t
+from components.cards import panel_message
+from datasources.warehouse import MissingSchema, WarehouseUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def guarded(render: Callable[[], Component | list[Component]], lang: str) -> Component | list[Component]:
+    """`render()`, or a message naming what is missing or saying the warehouse is unreachable."""
+    try:
+        return render()
+    except MissingSchema as exc:
+        log.warning("panel without data: %s", exc)
+        return panel_message(t("error.missing_schema", lang, name=exc.missing))
+    except WarehouseUnavailable as exc:
+        log.warning("warehouse unreachable: %s", exc)
+        return panel_message(t("error.unreachable", lang))

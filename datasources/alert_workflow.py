@@ -1,0 +1,250 @@
+"""The alert lifecycle in the app database: actions, their validation, and the combined status.
+
+The warehouse knows each alert's status as its source systems see it; the duty console adds
+its own actions (acknowledge, assign, escalate, note, resolve, close) in `alert_action`, and
+keeps the state they produced in `alert_state`, one row per alert. The status shown is the
+further along of the two (`combine`).
+
+`record_action` is safe under concurrent writers on SQLite and PostgreSQL: each action runs in
+one transaction that first locks the alert's `alert_state` row (PostgreSQL: `SELECT … FOR
+UPDATE`; SQLite: `BEGIN IMMEDIATE`, the database write lock), so two officers acting at once
+are validated one after the other. A `request_id` makes a retried or double-clicked action
+count once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from datasources.appdb import UtcDateTime, utc_now
+from datasources.contract import ALERT_LEVELS
+
+STATUSES = ("new", "acknowledged", "dispatched", "resolved", "closed")
+OPEN_STATUSES = ("new", "acknowledged", "dispatched")
+ACTIONS = ("acknowledge", "assign", "escalate", "note", "resolve", "close")
+NOTE_MAX_CHARS = 2000
+_RANK = {status: i for i, status in enumerate(STATUSES)}
+
+# Which combined statuses each action may start from, and the status it leads to (None: unchanged).
+_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "acknowledge": (("new",), "acknowledged"),
+    "assign": (OPEN_STATUSES, "dispatched"),
+    "escalate": (OPEN_STATUSES, None),
+    "note": (STATUSES, None),
+    "resolve": (OPEN_STATUSES, "resolved"),
+    "close": (("new", "acknowledged", "dispatched", "resolved"), "closed"),
+}
+
+alert_action = sa.table(
+    "alert_action", sa.column("id", sa.Integer), sa.column("alert_id", sa.String),
+    sa.column("action", sa.String), sa.column("username", sa.String), sa.column("at", UtcDateTime),
+    sa.column("dept_code", sa.String), sa.column("level", sa.Integer), sa.column("note", sa.Text),
+    sa.column("request_id", sa.String))
+alert_state = sa.table(
+    "alert_state", sa.column("alert_id", sa.String), sa.column("status", sa.String),
+    sa.column("level", sa.Integer), sa.column("dept_code", sa.String),
+    sa.column("acknowledged_at", UtcDateTime), sa.column("acknowledged_by", sa.String),
+    sa.column("resolved_at", UtcDateTime), sa.column("closed_at", UtcDateTime),
+    sa.column("updated_at", UtcDateTime), sa.column("version", sa.Integer))
+STATE_COLUMNS = ("alert_id", "status", "level", "dept_code", "acknowledged_at", "acknowledged_by",
+                 "resolved_at", "closed_at", "updated_at", "version")
+
+
+class InvalidAction(ValueError):
+    """The action is not allowed now (HTTP 409) or its input is bad (HTTP 400).
+
+    `key` is a message-catalogue key and `values` its placeholders, so pages and the API can
+    word it in the user's language.
+    """
+
+    def __init__(self, key: str, conflict: bool = True, **values: object) -> None:
+        super().__init__(f"{key} {values}")
+        self.key = key
+        self.conflict = conflict
+        self.values = values
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What an action left behind: the alert's combined state, and whether it was a replay."""
+
+    state: dict[str, Any]
+    duplicate: bool
+
+
+def combine_status(warehouse_status: object, cockpit_status: object) -> str:
+    """The further along of the warehouse's and the cockpit's status; unknown counts as 'new'."""
+    ranks = [_RANK.get(s, 0) for s in (warehouse_status, cockpit_status) if isinstance(s, str)]
+    return STATUSES[max(ranks, default=0)]
+
+
+def combine_level(warehouse_level: object, escalated: object) -> int | None:
+    """The more severe (lower) of the warehouse's level and an escalation; None when neither is 1–4."""
+    levels = [int(v) for v in (warehouse_level, escalated)
+              if v is not None and not pd.isna(v) and int(v) in ALERT_LEVELS]
+    return min(levels) if levels else None
+
+
+def check_action(action: str, status: str, level: int | None, *, dept_code: str | None = None,
+                 new_level: int | None = None, note: str | None = None) -> None:
+    """Raise InvalidAction unless `action` with this input may follow the combined `status`."""
+    if action not in _TRANSITIONS:
+        raise InvalidAction("alerts.err.unknown_action", conflict=False, action=action)
+    if action == "assign" and not dept_code:
+        raise InvalidAction("alerts.err.need_dept", conflict=False)
+    if action == "note" and not (note or "").strip():
+        raise InvalidAction("alerts.err.need_note", conflict=False)
+    if note is not None and len(note) > NOTE_MAX_CHARS:
+        raise InvalidAction("alerts.err.note_too_long", conflict=False, n=NOTE_MAX_CHARS)
+    if action == "escalate" and new_level not in ALERT_LEVELS:
+        raise InvalidAction("alerts.err.need_level", conflict=False)
+    allowed, _ = _TRANSITIONS[action]
+    if status not in allowed:
+        key = "alerts.err.already_acknowledged" if status in OPEN_STATUSES else "alerts.err.not_from"
+        raise InvalidAction(key, action=action, status=status)
+    if action == "escalate" and level is not None and new_level >= level:  # type: ignore[operator]
+        raise InvalidAction("alerts.err.escalate_not_higher", level=level)
+
+
+def _lock_state(conn: Connection, alert_id: str) -> Any:
+    """Create the alert's state row if missing and lock it for this transaction."""
+    now = utc_now()
+    values = {"alert_id": alert_id, "updated_at": now, "version": 0}
+    if conn.dialect.name == "postgresql":
+        conn.execute(postgresql.insert(alert_state).values(values).on_conflict_do_nothing())
+    else:
+        conn.execute(sqlite.insert(alert_state).values(values).on_conflict_do_nothing())
+    return conn.execute(sa.select(*[alert_state.c[c] for c in STATE_COLUMNS])
+                        .where(alert_state.c.alert_id == alert_id).with_for_update()).one()
+
+
+def _state_dict(row: Any, warehouse_status: str, warehouse_level: object) -> dict[str, Any]:
+    state = dict(row._mapping)
+    state["warehouse_status"] = warehouse_status
+    state["status"] = combine_status(warehouse_status, state["status"])
+    state["level"] = combine_level(warehouse_level, state["level"])
+    return state
+
+
+def record_action(engine: Engine, alert_id: str, action: str, username: str, *, request_id: str,
+                  warehouse_status: str, warehouse_level: object, dept_code: str | None = None,
+                  level: int | None = None, note: str | None = None) -> ActionResult:
+    """Validate and store one action on an alert, atomically; return the alert's new state.
+
+    A `request_id` seen before returns the state without acting again (duplicate=True).
+    Raises InvalidAction for a transition the combined status does not allow or bad input,
+    and SQLAlchemyError when the app database fails (nothing is stored then).
+    """
+    note = note.strip() if isinstance(note, str) and note.strip() else None
+    for attempt in range(2):
+        try:
+            with engine.connect() as conn:
+                conn = conn.execution_options(cockpit_begin_immediate=True)
+                with conn.begin():
+                    return _record(conn, alert_id, action, username, request_id, warehouse_status,
+                                   warehouse_level, dept_code, level, note)
+        except IntegrityError:
+            # Only the unique request_id can collide: a concurrent retry of the same request
+            # committed first. The loop's second pass finds it and answers as a replay.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record(conn: Connection, alert_id: str, action: str, username: str, request_id: str,
+            warehouse_status: str, warehouse_level: object, dept_code: str | None,
+            level: int | None, note: str | None) -> ActionResult:
+    row = _lock_state(conn, alert_id)
+    seen = conn.execute(sa.select(alert_action.c.alert_id)
+                        .where(alert_action.c.request_id == request_id)).first()
+    if seen is not None:
+        if seen.alert_id != alert_id:
+            raise InvalidAction("alerts.err.request_reused", conflict=False)
+        return ActionResult(_state_dict(row, warehouse_status, warehouse_level), duplicate=True)
+    status = combine_status(warehouse_status, row.status)
+    current_level = combine_level(warehouse_level, row.level)
+    check_action(action, status, current_level, dept_code=dept_code, new_level=level, note=note)
+    now = utc_now()
+    conn.execute(sa.insert(alert_action).values(
+        alert_id=alert_id, action=action, username=username, at=now, request_id=request_id,
+        dept_code=dept_code if action == "assign" else None,
+        level=level if action == "escalate" else None, note=note))
+    changes: dict[str, Any] = {"updated_at": now, "version": row.version + 1}
+    target = _TRANSITIONS[action][1]
+    if target is not None:
+        changes["status"] = target
+    if action == "assign":
+        changes["dept_code"] = dept_code
+    if action == "escalate":
+        changes["level"] = level
+    # The first response of any kind ends the acknowledgement clock (a direct assignment or a
+    # close as false alarm answers the alert as much as an acknowledgement does).
+    if target is not None and row.acknowledged_at is None:
+        changes["acknowledged_at"], changes["acknowledged_by"] = now, username
+    if target == "resolved":
+        changes["resolved_at"] = now
+    if target == "closed":
+        changes["closed_at"] = now
+        if row.resolved_at is None:
+            changes["resolved_at"] = now
+    conn.execute(sa.update(alert_state).where(alert_state.c.alert_id == alert_id).values(changes))
+    new_row = conn.execute(sa.select(*[alert_state.c[c] for c in STATE_COLUMNS])
+                           .where(alert_state.c.alert_id == alert_id)).one()
+    return ActionResult(_state_dict(new_row, warehouse_status, warehouse_level), duplicate=False)
+
+
+def alert_states(engine: Engine, alert_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """The cockpit's state rows (STATE_COLUMNS) for these alerts, or for all when None."""
+    stmt = sa.select(*[alert_state.c[c] for c in STATE_COLUMNS]).where(alert_state.c.version > 0)
+    if alert_ids is not None:
+        if not alert_ids:
+            return pd.DataFrame(columns=list(STATE_COLUMNS))
+        stmt = stmt.where(alert_state.c.alert_id.in_(sa.bindparam("ids", expanding=True)))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt, {"ids": list(alert_ids)} if alert_ids is not None else {}).all()
+    return pd.DataFrame(rows, columns=list(STATE_COLUMNS))
+
+
+def timeline(engine: Engine, alert_id: str) -> pd.DataFrame:
+    """Every action on one alert, oldest first: action, username, at, dept_code, level, note."""
+    stmt = (sa.select(alert_action.c.id, alert_action.c.action, alert_action.c.username,
+                      alert_action.c.at, alert_action.c.dept_code, alert_action.c.level,
+                      alert_action.c.note)
+            .where(alert_action.c.alert_id == alert_id).order_by(alert_action.c.id))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["id", "action", "username", "at", "dept_code", "level", "note"])
+
+
+def combine(alerts: pd.DataFrame, states: pd.DataFrame, now: datetime,
+            ack_limit_min: Mapping[int, float]) -> pd.DataFrame:
+    """Warehouse alerts with the cockpit's state folded in.
+
+    Adds warehouse_status; replaces status and level by the combined ones; adds dept_code,
+    acknowledged_at, resolved_at, and `overdue`: still unacknowledged (combined status 'new')
+    past the configured limit for its level.
+    """
+    frame = alerts.rename(columns={"status": "warehouse_status", "level": "warehouse_level"})
+    merged = frame.merge(states.rename(columns={"status": "cockpit_status", "level": "cockpit_level"})
+                         [["alert_id", "cockpit_status", "cockpit_level", "dept_code", "acknowledged_at",
+                           "resolved_at"]],
+                         on="alert_id", how="left")
+    merged["status"] = [combine_status(w, c) for w, c in
+                        zip(merged["warehouse_status"], merged["cockpit_status"])]
+    merged["level"] = pd.array([combine_level(w, c) for w, c in
+                                zip(merged["warehouse_level"], merged["cockpit_level"])], dtype="Int64")
+    occurred = pd.to_datetime(merged["occurred_at"], utc=True, errors="coerce", format="ISO8601")
+    limit = merged["level"].map(lambda lv: ack_limit_min.get(int(lv)) if not pd.isna(lv) else None)
+    limit_td = pd.to_timedelta(pd.to_numeric(limit, errors="coerce"), unit="min")
+    age = pd.Timestamp(now) - occurred
+    merged["overdue"] = ((merged["status"] == "new") & limit_td.notna() & (age > limit_td)).fillna(False)
+    merged["overdue"] = merged["overdue"].astype(bool)
+    return merged.drop(columns=["cockpit_status", "cockpit_level"])
+

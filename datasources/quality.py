@@ -1,0 +1,67 @@
+"""Data-quality counts: the bad warehouse rows the cockpit skips or shows as "—"."""
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+from datasources.cache import dataset
+from datasources.contract import ALERT_CATEGORIES, ALERT_LEVELS
+from datasources.warehouse import MissingSchema, Warehouse
+
+
+def _count(wh: Warehouse, stmt: sa.Select) -> int:
+    return int(wh.read(stmt).iloc[0, 0] or 0)
+
+
+def _indicator_checks(wh: Warehouse) -> dict[str, int]:
+    f = wh.table("fact_indicator")
+    r = wh.table("dim_region")
+    d = wh.table("dim_indicator")
+    value = wh.col(f, "value")
+    keys = (sa.select(sa.func.count().label("n")).select_from(f)
+            .group_by(f.c.indicator_code, f.c.region_code, f.c.period).having(sa.func.count() > 1).subquery())
+    return {
+        "unknown_region": _count(wh, sa.select(sa.func.count()).select_from(f).where(
+            ~sa.exists().where(r.c.region_code == f.c.region_code))),
+        "null_value": _count(wh, sa.select(sa.func.count()).select_from(f).where(value.is_(None))),
+        "duplicate": _count(wh, sa.select(sa.func.coalesce(sa.func.sum(keys.c.n - 1), 0))),
+        # A share in percent (unit %, not year-to-date growth) must lie in 0–100; a level cannot be negative.
+        "out_of_range": _count(wh, sa.select(sa.func.count()).select_from(
+            f.join(d, d.c.indicator_code == f.c.indicator_code)).where(sa.or_(
+                sa.and_(d.c.unit == "%", d.c.cumulative == 0, sa.or_(value < 0, value > 100)),
+                sa.and_(d.c.unit != "%", d.c.unit.not_like("%=%"), value < 0)))),
+    }
+
+
+def _alert_checks(wh: Warehouse) -> dict[str, int]:
+    a = wh.table("fact_alert")
+    r = wh.table("dim_region")
+    return {
+        "unknown_region": _count(wh, sa.select(sa.func.count()).select_from(a).where(
+            ~sa.exists().where(r.c.region_code == a.c.region_code))),
+        "unknown_category": _count(wh, sa.select(sa.func.count()).select_from(a).where(
+            a.c.category.not_in(ALERT_CATEGORIES))),
+        "unknown_level": _count(wh, sa.select(sa.func.count()).select_from(a).where(
+            a.c.level.not_in(ALERT_LEVELS))),
+    }
+
+
+def _progress_checks(wh: Warehouse) -> dict[str, int]:
+    g = wh.table("fact_project_progress")
+    return {"out_of_range": _count(wh, sa.select(sa.func.count()).select_from(g).where(sa.or_(
+        g.c.actual_progress_pct < 0, g.c.actual_progress_pct > 100,
+        g.c.planned_progress_pct < 0, g.c.planned_progress_pct > 100)))}
+
+
+@dataset("quality")
+def data_quality(wh: Warehouse) -> pd.DataFrame:
+    """Rows per (table, problem) that the cockpit skips or flags; tables it lacks are left out."""
+    rows = []
+    for table, checks in (("fact_indicator", _indicator_checks), ("fact_alert", _alert_checks),
+                          ("fact_project_progress", _progress_checks)):
+        try:
+            counts = checks(wh)
+        except MissingSchema:
+            continue
+        rows += [{"table": table, "problem": problem, "rows": n} for problem, n in counts.items()]
+    return pd.DataFrame(rows, columns=["table", "problem", "rows"])

@@ -1,0 +1,184 @@
+"""Read-only access to the city's warehouse through SQLAlchemy Core.
+
+One `Warehouse` per process: one pooled engine with pre-ping and a statement timeout, the
+contract's table names mapped by config, and the cache that the data functions share.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from typing import Any, Mapping
+
+import pandas as pd
+import sqlalchemy as sa
+from cachelib import BaseCache
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from datasources.contract import CONTRACT
+
+SCHEMA_TTL_S = 300
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse cannot be reached (down, network, missing file)."""
+
+
+class MissingSchema(LookupError):
+    """A contract table or required column is missing; `missing` names it (`table.column`)."""
+
+    def __init__(self, missing: str) -> None:
+        super().__init__(f"missing in the warehouse: {missing}")
+        self.missing = missing
+
+
+def _read_only_sqlite_url(url: sa.URL) -> sa.URL:
+    # mode=ro keeps a wrong path from silently creating an empty database file.
+    if url.database in (None, "", ":memory:") or url.database.startswith("file:"):
+        return url
+    return url.set(database=f"file:{url.database}", query={**url.query, "mode": "ro", "uri": "true"})
+
+
+def create_warehouse_engine(url: str, *, statement_timeout_s: float, pool_size: int) -> sa.Engine:
+    """A pooled, pre-pinged, read-only engine whose statements stop after the timeout."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    timeout_ms = int(statement_timeout_s * 1000)
+    if backend == "sqlite":
+        engine = sa.create_engine(_read_only_sqlite_url(parsed), pool_pre_ping=True,
+                                  connect_args={"timeout": statement_timeout_s})
+        _install_sqlite_timeout(engine, statement_timeout_s)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if backend == "postgresql":
+        connect_args = {"connect_timeout": 5, "options": (
+            f"-c statement_timeout={timeout_ms} -c default_transaction_read_only=on")}
+    elif backend in {"mysql", "mariadb"}:
+        connect_args = {"connect_timeout": 5}
+    engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size,
+                              pool_recycle=1800, connect_args=connect_args)
+    if backend in {"mysql", "mariadb"}:
+        _install_mysql_timeout(engine, timeout_ms)
+    return engine
+
+
+def _install_sqlite_timeout(engine: sa.Engine, seconds: float) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA query_only = ON")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _arm(conn: sa.Connection, *_args: Any) -> None:
+        deadline = time.monotonic() + seconds
+        # SQLite has no statement timeout; a progress handler that returns true aborts the query.
+        conn.connection.dbapi_connection.set_progress_handler(
+            lambda: 1 if time.monotonic() > deadline else 0, 10_000)
+
+
+def _install_mysql_timeout(engine: sa.Engine, timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            # MySQL and Doris/StarRocks know max_execution_time (ms); MariaDB max_statement_time (s).
+            for statement in (f"SET SESSION max_execution_time = {timeout_ms}",
+                              f"SET SESSION max_statement_time = {timeout_ms / 1000}",
+                              "SET SESSION TRANSACTION READ ONLY"):
+                try:
+                    cur.execute(statement)
+                except Exception:  # noqa: BLE001 - an engine without the variable keeps its default
+                    pass
+
+
+class Warehouse:
+    """The warehouse as the data functions see it: engine, table names, schema and cache."""
+
+    def __init__(self, url: str, *, cache: BaseCache, ttl_s: Mapping[str, int], stale_keep_s: int,
+                 tables: Mapping[str, str] | None = None, statement_timeout_s: float = 20,
+                 pool_size: int = 5) -> None:
+        self.url = url
+        self.engine = create_warehouse_engine(url, statement_timeout_s=statement_timeout_s,
+                                              pool_size=pool_size)
+        self.cache = cache
+        self.ttl_s = dict(ttl_s)
+        self.stale_keep_s = stale_keep_s
+        self.statement_timeout_s = statement_timeout_s
+        self.table_names = dict(tables or {})
+        # Identifies this warehouse in a cache shared by processes; never contains the password.
+        self.cache_id = hashlib.sha256(
+            repr((make_url(url).render_as_string(hide_password=True), sorted(self.table_names.items())))
+            .encode()).hexdigest()[:12]
+
+    def __repr__(self) -> str:
+        return f"Warehouse({self.cache_id})"
+
+    def ping(self) -> bool:
+        """True when the warehouse answers a trivial query now."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def _physical(self, contract_name: str) -> tuple[str | None, str]:
+        name = self.table_names.get(contract_name, contract_name)
+        schema, _, table = name.rpartition(".")
+        return schema or None, table
+
+    def columns(self, contract_name: str) -> frozenset[str] | None:
+        """The columns the warehouse has for a contract table, or None when the table is missing."""
+        key = f"ck:{self.cache_id}:schema:{contract_name}"
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached or None
+        schema, table = self._physical(contract_name)
+        try:
+            inspector = sa.inspect(self.engine)
+            if not inspector.has_table(table, schema=schema):
+                found: frozenset[str] = frozenset()
+            else:
+                found = frozenset(c["name"].lower() for c in inspector.get_columns(table, schema=schema))
+        except sa.exc.OperationalError as exc:
+            raise WarehouseUnavailable(str(exc.orig)) from exc
+        self.cache.set(key, found, timeout=SCHEMA_TTL_S)
+        return found or None
+
+    def has_table(self, contract_name: str) -> bool:
+        """True when the warehouse offers this (possibly optional) contract table."""
+        return self.columns(contract_name) is not None
+
+    def table(self, contract_name: str, *, need: tuple[str, ...] = ()) -> sa.TableClause:
+        """A Core table with the contract's columns; a missing optional column reads as NULL.
+
+        Raises MissingSchema naming the table or the first missing required column (or a column
+        in `need`, for optional tables a page cannot do without).
+        """
+        available = self.columns(contract_name)
+        if available is None:
+            raise MissingSchema(contract_name)
+        contract = CONTRACT[contract_name]
+        for column in contract.required + need:
+            if column not in available:
+                raise MissingSchema(f"{contract_name}.{column}")
+        schema, table = self._physical(contract_name)
+        present = [sa.column(c) for c in contract.columns if c in available]
+        clause = sa.table(table, *present, schema=schema)
+        return clause
+
+    def col(self, table: sa.TableClause, name: str) -> sa.ColumnElement[Any]:
+        """Column `name` of `table`, or a NULL labelled `name` when the warehouse lacks it."""
+        return table.c[name] if name in table.c else sa.null().label(name)
+
+    def read(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run a Core statement and return its rows; connection failures become WarehouseUnavailable."""
+        try:
+            with self.engine.connect() as conn:
+                result = conn.execute(statement, dict(params or {}))
+                return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        except sa.exc.OperationalError as exc:
+            raise WarehouseUnavailable(str(exc.orig)) from exc
+        except sa.exc.DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise WarehouseUnavailable(str(exc.orig)) from exc
+            raise

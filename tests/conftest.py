@@ -1,0 +1,129 @@
+"""Shared fixtures: real PostgreSQL and Redis, demo warehouses, a signed-in app, Chromium options.
+
+A service test that cannot reach its service skips with the reason, except with CI=true,
+where it fails: CI must run them for real.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+from selenium.webdriver.chrome.options import Options
+
+from cockpit.config import Config
+
+PG_ADMIN_URL = os.environ.get("COCKPIT_TEST_PG_ADMIN_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("COCKPIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+DEMO_END_PERIOD = "2026-10"
+ADMIN_PASSWORD = "test-admin-pw"
+
+
+def service_unavailable(reason: str) -> None:
+    """Skip, or fail under CI=true, when a real service is not there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI needs this service: {reason}")
+    pytest.skip(reason)
+
+
+@contextmanager
+def throwaway_pg_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for the duration of the block; dropped afterwards."""
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT",
+                             connect_args={"connect_timeout": 5})
+    name = f"{prefix}_{secrets.token_hex(5)}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        service_unavailable(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc.orig}")
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+ENGINES = ("sqlite", "postgresql")
+
+
+@contextmanager
+def built_warehouse(engine: str, build: Callable[[str], None], tmp_path_factory: pytest.TempPathFactory,
+                    name: str) -> Iterator[str]:
+    """A warehouse filled by `build(url)` on SQLite or on a throwaway PostgreSQL database."""
+    if engine == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp(name)}/wh.db"
+        build(url)
+        yield url
+        return
+    with throwaway_pg_database(f"cockpit_test_{name}") as url:
+        build(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis database for tests (db 15), emptied first."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError as exc:
+        service_unavailable(f"Redis not reachable at {REDIS_URL}: {exc}")
+    return REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo warehouse (fixed seed and end period) in a SQLite file, built once per run."""
+    from demo.generate import build_demo_warehouse
+
+    path = tmp_path_factory.mktemp("warehouse") / "demo.db"
+    build_demo_warehouse(f"sqlite:///{path}", end_period=DEMO_END_PERIOD)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def demo_pg_url() -> Iterator[str]:
+    """The same demo warehouse in a throwaway PostgreSQL database."""
+    from demo.generate import build_demo_warehouse
+
+    with throwaway_pg_database("cockpit_test_wh") as url:
+        build_demo_warehouse(url, end_period=DEMO_END_PERIOD)
+        yield url
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> Callable[..., Config]:
+    """Config for a test app: the given warehouse, a fresh SQLite app database, no demo build."""
+
+    def factory(warehouse_url: str, **overrides: object) -> Config:
+        values: dict[str, object] = {
+            "warehouse_url": warehouse_url, "build_demo_if_missing": False,
+            "app_db_url": f"sqlite:///{tmp_path}/app.db", "admin_password": ADMIN_PASSWORD,
+            "secret_key": "test-secret", "statement_timeout_s": 10, "prewarm_cache": False,
+        }
+        values.update(overrides)
+        return Config(**values)  # type: ignore[arg-type]
+
+    return factory
+
+
+def pytest_setup_options() -> Options:
+    """Chromium flags for a closed network (dash.testing's documented hook)."""
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1920,1080", "--lang=zh-CN",
+                 # Software WebGL: without it headless Chromium draws no map polygons here.
+                 "--enable-unsafe-swiftshader"):
+        options.add_argument(flag)
+    return options

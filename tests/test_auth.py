@@ -1,0 +1,258 @@
+"""Sign-in guard, login/logout and the user management command."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import flask
+import pytest
+
+from cockpit.auth import current_user, ensure_admin, install_auth, secret_key_for
+from cockpit.config import Config
+from datasources.appdb import AppDB
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def appdb(tmp_path: Path) -> AppDB:
+    """A migrated SQLite app database with one leader."""
+    db = AppDB(f"sqlite:///{tmp_path}/app.db")
+    db.migrate()
+    db.upsert_user("leader1", "right-pw", "leader", "110105", "王局")
+    return db
+
+
+@pytest.fixture
+def server(appdb: AppDB) -> flask.Flask:
+    """A minimal Flask app standing in for the Dash server."""
+    app = flask.Flask(__name__)
+    config = Config()
+    app.extensions["cockpit"] = SimpleNamespace(appdb=appdb, config=config)
+    app.secret_key = secret_key_for(config, appdb)
+    install_auth(app)
+
+    @app.route("/")
+    def index() -> str:
+        user = current_user()
+        return f"home {user.username if user else '-'}"
+
+    @app.route("/reports")
+    def reports() -> str:
+        return "reports"
+
+    @app.route("/api/v1/health")
+    def health() -> dict:
+        return {"ok": True}
+
+    @app.route("/api/v1/x")
+    def api_x() -> dict:
+        return {"user": current_user().username, "role": flask.session["role"]}
+
+    @app.route("/_dash-update-component", methods=["POST"])
+    def dash_update() -> dict:
+        return {"response": {}}
+
+    return app
+
+
+@pytest.fixture
+def client(server: flask.Flask) -> flask.testing.FlaskClient:
+    """A test client without a session."""
+    return server.test_client()
+
+
+def login(client: flask.testing.FlaskClient, username: str = "leader1", password: str = "right-pw",
+          next_target: str | None = None):
+    """POST the login form."""
+    data = {"username": username, "password": password}
+    if next_target is not None:
+        data["next"] = next_target
+    return client.post("/login", data=data)
+
+
+def audit_actions(appdb: AppDB) -> list[tuple]:
+    """(username, action, detail) of every audit row, oldest first."""
+    with appdb.engine.connect() as conn:
+        return [tuple(row) for row in conn.exec_driver_sql(
+            "SELECT username, action, detail FROM audit_log ORDER BY id")]
+
+
+def test_page_redirects_to_login_with_next(client) -> None:
+    response = client.get("/reports?region=110105&tab=2")
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    assert parse_qs(location.query)["next"] == ["/reports?region=110105&tab=2"]
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/api/v1/x"), ("post", "/_dash-update-component"), ("get", "/_reload-hash"),
+    ("get", "/_favicon.ico"), ("get", "/api/v2/anything"),
+])
+def test_api_and_dash_routes_get_401_json(client, method: str, path: str) -> None:
+    response = getattr(client, method)(path)
+    assert response.status_code == 401
+    assert response.is_json
+    assert response.get_json()["error"]["status"] == 401
+    assert response.get_json()["error"]["message"] == "请先登录"
+
+
+def test_health_and_login_page_are_public(client) -> None:
+    assert client.get("/api/v1/health").get_json() == {"ok": True}
+    page = client.get("/login?next=/reports")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "城市领导驾驶舱" in html and 'name="username"' in html and 'name="password"' in html
+    assert 'name="next" value="/reports"' in html
+    assert "<link" not in html and "<script" not in html
+
+
+def test_login_success_redirects_to_next(client, appdb: AppDB) -> None:
+    response = login(client, next_target="/reports?tab=2")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/reports?tab=2"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/").get_data(as_text=True) == "home leader1"
+    assert client.get("/api/v1/x").get_json() == {"user": "leader1", "role": "leader"}
+    assert client.post("/_dash-update-component").status_code == 200
+    assert audit_actions(appdb) == [("leader1", "login", "")]
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example", "https://evil.example/x", "/\\evil.example", "javascript:alert(1)",
+    "evil.example", "", "/\r\nSet-Cookie: x=1",
+])
+def test_open_redirects_go_home(client, target: str) -> None:
+    response = login(client, next_target=target)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_wrong_password(client, appdb: AppDB) -> None:
+    response = login(client, password="wrong")
+    assert response.status_code == 401
+    html = response.get_data(as_text=True)
+    assert "用户名或密码错误" in html and 'value="leader1"' in html
+    assert client.get("/").status_code == 302
+    login(client, username="nobody")
+    assert audit_actions(appdb) == [("leader1", "login_failed", "wrong password"),
+                                    ("nobody", "login_failed", "unknown user")]
+
+
+def test_login_page_escapes_input(client) -> None:
+    html = login(client, username='"><script>x</script>', password="x").get_data(as_text=True)
+    assert "<script>x" not in html
+
+
+def test_logout(client, appdb: AppDB) -> None:
+    login(client)
+    response = client.get("/logout")
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/login"
+    assert client.get("/").status_code == 302
+    assert client.post("/logout").status_code == 302
+    assert [a[1] for a in audit_actions(appdb)] == ["login", "logout"]
+
+
+def test_disabled_user_is_rejected_on_next_request(client, appdb: AppDB) -> None:
+    login(client)
+    assert client.get("/").status_code == 200
+    appdb.set_disabled("leader1", True)
+    assert client.get("/").status_code == 302
+    assert client.get("/api/v1/x").status_code == 401
+    appdb.set_disabled("leader1", False)
+    # The session was dropped, so re-enabling does not sign the user back in by itself.
+    assert client.get("/").status_code == 302
+    response = login(client)
+    assert response.status_code == 303
+    appdb.set_disabled("leader1", True)
+    assert login(client).status_code == 401
+
+
+def test_role_change_applies_to_existing_session(client, appdb: AppDB) -> None:
+    login(client)
+    appdb.upsert_user("leader1", "right-pw", "analyst")
+    assert client.get("/api/v1/x").get_json() == {"user": "leader1", "role": "analyst"}
+
+
+def test_session_cookie_from_another_key_is_ignored(server: flask.Flask, appdb: AppDB) -> None:
+    forger = flask.Flask("forger")
+    forger.secret_key = "not-the-key"
+    with forger.test_request_context():
+        flask.session["username"] = "leader1"
+        cookie = forger.session_interface.get_signing_serializer(forger).dumps(dict(flask.session))
+    client = server.test_client()
+    client.set_cookie("session", cookie)
+    assert client.get("/").status_code == 302
+
+
+def test_ensure_admin_and_secret(appdb: AppDB) -> None:
+    ensure_admin(appdb, None)
+    assert appdb.get_user("admin") is None
+    ensure_admin(appdb, "first")
+    ensure_admin(appdb, "second")
+    assert appdb.verify_password("admin", "second").role == "admin"
+    assert appdb.verify_password("admin", "first") is None
+    assert secret_key_for(Config(secret_key="from-env"), appdb) == "from-env"
+    assert secret_key_for(Config(), appdb) == secret_key_for(Config(), appdb) == \
+        appdb.shared_secret("session_secret")
+
+
+def run_users(tmp_path: Path, *args: str, password: str | None = "cli-pw") -> subprocess.CompletedProcess:
+    """Run `python -m cockpit.users` against the test's app database."""
+    config_file = tmp_path / "empty.yaml"
+    config_file.write_text("", encoding="utf-8")
+    env = {**os.environ, "COCKPIT_APP_DB_URL": f"sqlite:///{tmp_path}/app.db",
+           "COCKPIT_CONFIG": str(config_file)}
+    env.pop("COCKPIT_NEW_USER_PASSWORD", None)
+    if password is not None:
+        env["COCKPIT_NEW_USER_PASSWORD"] = password
+    return subprocess.run([sys.executable, "-m", "cockpit.users", *args], cwd=PROJECT_DIR, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                          start_new_session=True)  # no controlling tty: getpass must not wait on it
+
+
+def test_cli_added_user_can_log_in(tmp_path: Path, client, appdb: AppDB) -> None:
+    added = run_users(tmp_path, "add", "duty1", "--role", "duty_officer", "--region", "110105",
+                      "--display-name", "值班员")
+    assert added.returncode == 0, added.stderr
+    assert "duty1" in added.stdout
+    listed = run_users(tmp_path, "list")
+    assert listed.returncode == 0 and "duty1\tduty_officer\t110105\t值班员" in listed.stdout
+    assert login(client, "duty1", "cli-pw").status_code == 303
+
+    assert run_users(tmp_path, "passwd", "duty1", password="new-pw").returncode == 0
+    assert login(client, "duty1", "cli-pw").status_code == 401
+    assert run_users(tmp_path, "disable", "duty1").returncode == 0
+    assert login(client, "duty1", "new-pw").status_code == 401
+    assert run_users(tmp_path, "enable", "duty1").returncode == 0
+    assert login(client, "duty1", "new-pw").status_code == 303
+    assert ("cli", "user_add") in {(u.split(":")[0], a) for u, a, _ in audit_actions(appdb) if u}
+
+
+@pytest.mark.parametrize("args, message", [
+    (("add", "x1", "--role", "mayor"), "invalid role 'mayor'"),
+    (("add", "leader1", "--role", "leader"), "leader1"),
+    (("add", "x1", "--role", "leader", "--region", "12"), "invalid region scope"),
+    (("passwd", "ghost"), "ghost"),
+    (("disable", "ghost"), "ghost"),
+    (("frobnicate",), "invalid choice"),
+    (("add", "x1"), "--role"),
+])
+def test_cli_bad_input_exits_2(tmp_path: Path, appdb: AppDB, args: tuple, message: str) -> None:
+    result = run_users(tmp_path, *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert appdb.get_user("x1") is None
+
+
+def test_cli_without_password_exits_2(tmp_path: Path, appdb: AppDB) -> None:
+    result = run_users(tmp_path, "add", "x1", "--role", "leader", password=None)
+    assert result.returncode == 2
+    assert appdb.get_user("x1") is None
