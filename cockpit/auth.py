@@ -3,12 +3,21 @@
 Plain Flask, so the guard also covers Dash's own routes and the JSON API. Who is signed in
 is re-read from the app database on each request, so disabling an account or changing a role
 takes effect at once.
+
+Failed sign-ins are counted in the shared cache, per user name and per client address, so
+that every worker sees the same counts; past a limit, sign-in is refused (429) until the
+window that the first failure opened has ended.
 """
 from __future__ import annotations
 
+import hashlib
+import math
+import threading
+import time
 from string import Template
 from urllib.parse import urlsplit
 
+from cachelib import BaseCache, RedisCache
 from flask import (Flask, Response, current_app, g, has_request_context, jsonify, redirect,
                    request, session, url_for)
 from flask.typing import ResponseReturnValue
@@ -21,6 +30,13 @@ from datasources.appdb import AppDB, User
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/api/v1/health"})
 _USER_KEY = "_cockpit_user"
 _ABSENT = object()
+
+# Login throttling: failures counted per user name (case-insensitive) and per client address.
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_ADDRESS = 20
+THROTTLE_WINDOW_S = 15 * 60
+_THROTTLE_PREFIX = "login-throttle:"
+_LOCAL_CACHE_LOCK = threading.Lock()
 
 _LOGIN_PAGE = Template("""<!doctype html>
 <html lang="$html_lang">
@@ -122,6 +138,64 @@ def _guard() -> ResponseReturnValue | None:
     return redirect(url_for("cockpit_login", next=here), 302)
 
 
+def _throttle_keys(kind: str, value: str) -> tuple[str, str]:
+    """(deadline key, count key) of one throttled subject; hashed, so any input is a short key."""
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    base = f"{_THROTTLE_PREFIX}{kind}:{digest}"
+    return base + ":until", base + ":count"
+
+
+def _throttle_subjects(username: str) -> list[tuple[str, str, int]]:
+    """(kind, value, limit) for the user name and the client address of this request."""
+    return [("user", username.casefold(), MAX_FAILURES_PER_USER),
+            ("addr", request.remote_addr or "", MAX_FAILURES_PER_ADDRESS)]
+
+
+def _throttle_cache() -> BaseCache:
+    return current_app.extensions["cockpit"].warehouse.cache
+
+
+def _throttled_for(cache: BaseCache, username: str) -> float:
+    """Seconds until sign-in may be tried again for `username` from this address; 0 if now."""
+    now = time.time()
+    wait = 0.0
+    for kind, value, limit in _throttle_subjects(username):
+        until_key, count_key = _throttle_keys(kind, value)
+        until = cache.get(until_key)
+        # The deadline key decides whether a window is open: a count without one is left over.
+        if until is None or until <= now:
+            continue
+        if int(cache.get(count_key) or 0) >= limit:
+            wait = max(wait, until - now)
+    return wait
+
+
+def _count_failure(cache: BaseCache, username: str) -> None:
+    """Add one failure for the user name and for the client address, each in its own window."""
+    now = time.time()
+    for kind, value, _ in _throttle_subjects(username):
+        until_key, count_key = _throttle_keys(kind, value)
+        if cache.add(until_key, now + THROTTLE_WINDOW_S, timeout=THROTTLE_WINDOW_S):
+            # The first failure opens a window; start its count from zero, whatever was left.
+            cache.set(count_key, 0, timeout=THROTTLE_WINDOW_S)
+        if isinstance(cache, RedisCache):
+            # INCR: atomic across workers, and it keeps the expiry that `set` gave the key.
+            cache.inc(count_key)
+            continue
+        # cachelib's generic inc() rewrites the entry with the cache's default timeout (300 s
+        # for SimpleCache), which would end the window early; in-process caches are only
+        # shared by this process's threads, so a lock makes read-and-write safe here.
+        with _LOCAL_CACHE_LOCK:
+            until = cache.get(until_key) or now + THROTTLE_WINDOW_S
+            count = int(cache.get(count_key) or 0) + 1
+            cache.set(count_key, count, timeout=max(1, math.ceil(until - now)))
+
+
+def _clear_failures(cache: BaseCache, username: str) -> None:
+    """Forget the user name's failures (not the address's) after a successful sign-in."""
+    cache.delete_many(*_throttle_keys("user", username.casefold()))
+
+
 def _login_page(next_target: str, username: str = "", error: str | None = None,
                 status: int = 200) -> Response:
     html = _LOGIN_PAGE.substitute(
@@ -153,6 +227,14 @@ def _login() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     target = request.form.get("next") or request.args.get("next", "")
+    cache = _throttle_cache()
+    wait = _throttled_for(cache, username)
+    if wait > 0:
+        # Refused before the password is checked, so a right guess here reveals nothing.
+        response = _login_page(target, username,
+                               t("login.throttled", minutes=max(1, math.ceil(wait / 60))), 429)
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
     appdb = _appdb()
     user = appdb.verify_password(username, password)
     if user is None:
@@ -160,7 +242,9 @@ def _login() -> ResponseReturnValue:
         reason = ("unknown user" if known is None else
                   "account disabled" if known.disabled else "wrong password")
         appdb.audit(username[:64] or None, "login_failed", reason, request.remote_addr)
+        _count_failure(cache, username)
         return _login_page(target, username, t("login.failed"), 401)
+    _clear_failures(cache, username)
     # A fresh session on sign-in, so nothing from before it carries over.
     session.clear()
     _remember(user)

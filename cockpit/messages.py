@@ -96,6 +96,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "login.submit": ("登录", "Sign in"),
     "login.failed": ("用户名或密码错误，或账号已停用", "Wrong user name or password, or the account is disabled"),
     "login.required": ("请先登录", "Please sign in first"),
+    "login.throttled": ("登录失败次数过多，请 {minutes} 分钟后再试。",
+                        "Too many failed sign-ins. Try again in {minutes} min."),
     # User management command (python -m cockpit.users)
     "users.added": ("已创建用户 {username}（角色 {role}）", "Created user {username} (role {role})"),
     "users.exists": ("用户 {username} 已存在；修改密码请用 passwd", "User {username} already exists; use passwd to change the password"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -11,9 +13,11 @@ from urllib.parse import parse_qs, urlsplit
 import flask
 import pytest
 
+from cockpit import auth
 from cockpit.auth import current_user, ensure_admin, install_auth, secret_key_for
 from cockpit.config import Config
 from datasources.appdb import AppDB
+from datasources.cache import make_cache
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,12 +31,12 @@ def appdb(tmp_path: Path) -> AppDB:
     return db
 
 
-@pytest.fixture
-def server(appdb: AppDB) -> flask.Flask:
-    """A minimal Flask app standing in for the Dash server."""
+def make_server(appdb: AppDB, cache_url: str | None = None) -> flask.Flask:
+    """A minimal Flask app standing in for the Dash server, on its own cache unless `cache_url`."""
     app = flask.Flask(__name__)
     config = Config()
-    app.extensions["cockpit"] = SimpleNamespace(appdb=appdb, config=config)
+    app.extensions["cockpit"] = SimpleNamespace(
+        appdb=appdb, config=config, warehouse=SimpleNamespace(cache=make_cache(cache_url)))
     app.secret_key = secret_key_for(config, appdb)
     install_auth(app)
 
@@ -61,18 +65,24 @@ def server(appdb: AppDB) -> flask.Flask:
 
 
 @pytest.fixture
+def server(appdb: AppDB) -> flask.Flask:
+    """The stand-in server with an in-process cache of its own."""
+    return make_server(appdb)
+
+
+@pytest.fixture
 def client(server: flask.Flask) -> flask.testing.FlaskClient:
     """A test client without a session."""
     return server.test_client()
 
 
 def login(client: flask.testing.FlaskClient, username: str = "leader1", password: str = "right-pw",
-          next_target: str | None = None):
-    """POST the login form."""
+          next_target: str | None = None, address: str = "127.0.0.1"):
+    """POST the login form from client address `address`."""
     data = {"username": username, "password": password}
     if next_target is not None:
         data["next"] = next_target
-    return client.post("/login", data=data)
+    return client.post("/login", data=data, environ_base={"REMOTE_ADDR": address})
 
 
 def audit_actions(appdb: AppDB) -> list[tuple]:
@@ -190,6 +200,98 @@ def test_session_cookie_from_another_key_is_ignored(server: flask.Flask, appdb: 
     client = server.test_client()
     client.set_cookie("session", cookie)
     assert client.get("/").status_code == 302
+
+
+def fail(client: flask.testing.FlaskClient, times: int, username: str = "leader1",
+         address: str = "127.0.0.1") -> None:
+    """`times` wrong passwords, each answered 401."""
+    for _ in range(times):
+        assert login(client, username, "wrong", address=address).status_code == 401
+
+
+def assert_throttled(response, minutes: int = 15) -> None:
+    assert response.status_code == 429
+    html = response.get_data(as_text=True)
+    assert f"登录失败次数过多，请 {minutes} 分钟后再试。" in html
+    assert 0 < int(response.headers["Retry-After"]) <= auth.THROTTLE_WINDOW_S
+
+
+def test_five_failures_throttle_the_user_even_with_the_right_password(client, appdb: AppDB) -> None:
+    fail(client, auth.MAX_FAILURES_PER_USER)
+    response = login(client, next_target="/reports")
+    assert_throttled(response)
+    assert 'value="leader1"' in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not signed in
+    # The user name is compared case-insensitively, from any address.
+    assert_throttled(login(client, "LEADER1", address="10.0.0.9"))
+    # Refused attempts are neither checked nor audited: only the five failures are.
+    assert [a[1] for a in audit_actions(appdb)] == ["login_failed"] * auth.MAX_FAILURES_PER_USER
+
+
+def test_throttling_one_user_leaves_another_alone(client, appdb: AppDB) -> None:
+    appdb.upsert_user("analyst1", "other-pw", "analyst")
+    fail(client, auth.MAX_FAILURES_PER_USER)
+    assert_throttled(login(client))
+    assert login(client, "analyst1", "other-pw").status_code == 303
+
+
+def test_success_resets_the_user_count(client) -> None:
+    fail(client, auth.MAX_FAILURES_PER_USER - 1)
+    assert login(client).status_code == 303
+    client.get("/logout")
+    fail(client, auth.MAX_FAILURES_PER_USER - 1)
+    assert login(client).status_code == 303
+
+
+def test_twenty_failures_from_one_address_throttle_it(client, appdb: AppDB) -> None:
+    for n in range(auth.MAX_FAILURES_PER_ADDRESS):
+        fail(client, 1, username=f"guess{n}", address="10.1.1.1")
+    assert_throttled(login(client, address="10.1.1.1"))
+    assert login(client, address="10.2.2.2").status_code == 303
+
+
+def test_throttle_ends_with_the_window(client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "THROTTLE_WINDOW_S", 2)
+    fail(client, auth.MAX_FAILURES_PER_USER)
+    assert_throttled(login(client), minutes=1)
+    time.sleep(2.2)
+    assert login(client).status_code == 303
+
+
+def test_in_process_count_outlives_the_cache_default_timeout(client, server: flask.Flask) -> None:
+    """cachelib's generic inc() would re-set the count with SimpleCache's 300 s default."""
+    fail(client, 1)
+    cache = server.extensions["cockpit"].warehouse.cache
+    _, count_key = auth._throttle_keys("user", "leader1")
+    expires, _ = cache._cache[count_key]  # SimpleCache keeps (expiry time, value) per key
+    assert expires - time.time() > 300
+
+
+def test_a_count_left_without_its_window_is_ignored(client, server: flask.Flask) -> None:
+    cache = server.extensions["cockpit"].warehouse.cache
+    _, count_key = auth._throttle_keys("user", "leader1")
+    cache.set(count_key, 99, timeout=0)  # as if INCR had re-created a key after its window
+    assert login(client, password="wrong").status_code == 401
+    assert cache.get(count_key) == 1
+    assert login(client).status_code == 303
+
+
+def test_workers_share_the_count_through_redis(appdb: AppDB, redis_url: str) -> None:
+    first, second = (make_server(appdb, redis_url).test_client() for _ in range(2))
+    username = f"ghost-{uuid.uuid4().hex[:8]}"
+    address = f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    for n in range(auth.MAX_FAILURES_PER_USER):
+        assert login(first if n % 2 else second, username, "wrong", address=address).status_code == 401
+    assert_throttled(login(first, username, address=address))
+    assert_throttled(login(second, username.upper(), address="10.8.0.1"))
+    # The window's expiry is kept across INCR: the count key must not be left without a TTL.
+    import redis
+    client = redis.Redis.from_url(redis_url)
+    _, count_key = auth._throttle_keys("user", username)
+    ttl = client.ttl(f"cockpit:{count_key}")
+    assert 0 < ttl <= auth.THROTTLE_WINDOW_S
+    client.delete(*[f"cockpit:{key}" for key in auth._throttle_keys("user", username)],
+                  *[f"cockpit:{key}" for key in auth._throttle_keys("addr", address)])
 
 
 def test_ensure_admin_and_secret(appdb: AppDB) -> None:
