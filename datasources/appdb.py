@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -26,6 +28,7 @@ _USERNAME = re.compile(r"[\w.@-]{1,64}")
 _REGION_CODE = re.compile(r"\d{6}|\d{9}|\d{12}")
 # Any constant works; it only has to be the same in every process migrating one database.
 _PG_MIGRATION_LOCK_KEY = 0x636F636B  # "cock"
+SQLITE_WAL_SWITCH_WAIT_S = 10
 
 
 def utc_now() -> datetime:
@@ -177,14 +180,28 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """`PRAGMA journal_mode=WAL`, retried: switching a new database to WAL needs a lock that
+    SQLite's busy timeout does not wait for, and another process may be starting at the same time."""
+    deadline = time.monotonic() + SQLITE_WAL_SWITCH_WAIT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _install_sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # pysqlite would otherwise commit before DDL on its own; SQLAlchemy issues BEGIN below.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
