@@ -1,5 +1,6 @@
-// Duty console, in the browser: announce new alerts (flash, and a tone for levels 1–2), keep the
-// unacknowledged count in the tab title, remember which alerts were announced, keep filters in the URL.
+// Duty console, in the browser: follow the server's alert stream, announce new alerts (flash, and a
+// tone for levels 1–2), keep the unacknowledged count in the tab title, remember which alerts were
+// announced, keep filters in the URL.
 // The tone is synthesised with WebAudio: nothing is loaded from anywhere.
 (function () {
   const MAX_REMEMBERED = 3000;
@@ -52,8 +53,36 @@
     return template.replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
   }
 
+  // One stream per tab, kept across re-renders of the page; closed when the console is left.
+  let stream = null;
+
+  function consoleShown() { return document.getElementById("alerts-list") !== null; }
+
+  function setProps(id, props) { window.dash_clientside.set_props(id, props); }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     alerts: {
+      // Returns the tick's interval: polling until the stream is open, then a slow ageing tick;
+      // back to polling whenever the stream drops (EventSource reconnects by itself).
+      connect: function (live) {
+        if (stream) { stream.close(); stream = null; }
+        if (!live) { return window.dash_clientside.no_update; }
+        if (!live.stream || !window.EventSource) { return live.poll_ms; }
+        const source = new EventSource(live.stream);
+        stream = source;
+        source.onopen = function () {
+          if (consoleShown()) { setProps("alerts-tick", { interval: live.idle_ms }); }
+        };
+        source.onmessage = function (event) {
+          if (!consoleShown()) { source.close(); return; }
+          setProps("alerts-push", { data: event.data });
+        };
+        source.onerror = function () {
+          if (!consoleShown()) { source.close(); return; }
+          setProps("alerts-tick", { interval: live.poll_ms });
+        };
+        return live.poll_ms;
+      },
       announce: function (feed, notified, muted, texts) {
         const noUpdate = window.dash_clientside.no_update;
         if (!feed) { return [noUpdate, noUpdate, noUpdate]; }

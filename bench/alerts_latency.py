@@ -4,10 +4,12 @@
 
 What it does: builds the demo warehouse (SQLite, in a temp folder) unless --warehouse is given,
 starts one cockpit server process (Flask's threaded server, the shipped defaults: alerts cached
-2 s, consoles polling every 2 s) with a counter of the warehouse queries that read fact_alert,
-opens `--browsers` real headless Chromium consoles on /alerts and `--consoles − --browsers`
-simulated consoles (threads that send the very callback request a console's poll sends, carrying
-its last signature like the browser does), then inserts `--alerts` new alerts into fact_alert,
+2 s, server push on — each console holds the alert stream and asks for its view when the stream
+says the alerts changed, plus a 15 s ageing tick; with `alerts.push: false` consoles poll every
+`alerts.refresh_s`) with a counter of the warehouse queries that read fact_alert, opens
+`--browsers` real headless Chromium consoles on /alerts and `--consoles − --browsers` simulated
+consoles (threads that hold the stream, or poll, and send the very callback request a console
+sends, carrying its last signature like the browser does), then inserts `--alerts` new alerts into fact_alert,
 one every `--gap` s (with jitter, so inserts do not lock onto the poll phase).
 
 Latency = the time a row for the alert first appears in a real browser's DOM (a
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PASSWORD = "bench-pw"
+IDLE_TICK_S = 15  # pages/alerts.py AGEING_STEP_S: the tick while the stream is up
 OBSERVER_JS = """
 window.__seen = window.__seen || {};
 if (!window.__observer) {
@@ -87,11 +90,11 @@ def sign_in(base: str) -> requests.Session:
     return session
 
 
-def poll_body(tick: int, sig: str | None) -> dict:
-    """The request a console's poll sends (pages/alerts.py `refresh`), no filters set."""
+def poll_body(tick: int, sig: str | None, pushed: str | None = None) -> dict:
+    """The request a console sends on a tick or a push (pages/alerts.py `refresh`), no filters set."""
     outputs = [("alerts-list", "children"), ("alerts-counts", "children"), ("alerts-map", "figure"),
                ("alerts-feed", "data"), ("alerts-sig", "data"), ("alerts-note", "children")]
-    inputs = [("alerts-tick", "n_intervals", tick), ("alerts-level", "value", None),
+    inputs = [("alerts-tick", "n_intervals", tick), ("alerts-push", "data", pushed), ("alerts-level", "value", None),
               ("alerts-category", "value", None), ("alerts-county", "value", None),
               ("alerts-status", "value", "open"), ("alerts-since", "value", "all"),
               ("alert-detail-version", "data", 0)]
@@ -100,20 +103,42 @@ def poll_body(tick: int, sig: str | None) -> dict:
         "outputs": [{"id": i, "property": p} for i, p in outputs],
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         "state": [{"id": "alerts-sig", "property": "data", "value": sig}],
-        "changedPropIds": ["alerts-tick.n_intervals"],
+        "changedPropIds": ["alerts-push.data" if pushed else "alerts-tick.n_intervals"],
     }
 
 
-def simulated_console(base: str, interval_s: float, stop: threading.Event, stats: dict) -> None:
-    """A console without a browser: polls like one, keeps the signature it was sent."""
+def follow_stream(session: requests.Session, base: str, pushed: list[str], wake: threading.Event,
+                  stop: threading.Event) -> None:
+    """Hold the alert stream like a browser's EventSource: note each version, wake the console."""
+    while not stop.is_set():
+        try:
+            with session.get(f"{base}/api/v1/alerts/stream", stream=True, timeout=(5, 60)) as response:
+                for line in response.iter_lines(decode_unicode=True):
+                    if stop.is_set():
+                        return
+                    if line and line.startswith("data: "):
+                        pushed.append(line.removeprefix("data: "))
+                        wake.set()
+        except requests.RequestException:
+            stop.wait(1)
+
+
+def simulated_console(base: str, interval_s: float, push: bool, stop: threading.Event, stats: dict) -> None:
+    """A console without a browser: follows the stream (or polls) like one, keeps its signature."""
     session = sign_in(base)
     sig, tick = None, 0
+    pushed: list[str] = []
+    wake = threading.Event()
     time.sleep(random.uniform(0, interval_s))  # consoles opened at different moments
+    if push:
+        threading.Thread(target=follow_stream, args=(sign_in(base), base, pushed, wake, stop), daemon=True).start()
     while not stop.is_set():
         tick += 1
+        version = pushed[-1] if wake.is_set() else None
+        wake.clear()  # before asking, so a push that comes meanwhile wakes the next request
         started = time.perf_counter()
         try:
-            response = session.post(f"{base}/_dash-update-component", json=poll_body(tick, sig), timeout=30)
+            response = session.post(f"{base}/_dash-update-component", json=poll_body(tick, sig, version), timeout=30)
         except requests.RequestException:
             stats["errors"] += 1
             stop.wait(interval_s)
@@ -125,7 +150,10 @@ def simulated_console(base: str, interval_s: float, stop: threading.Event, stats
             stats["renders"] += 1
         elif response.status_code != 204:
             stats["errors"] += 1
-        stop.wait(interval_s)
+        if push:
+            wake.wait(IDLE_TICK_S)
+        else:
+            stop.wait(interval_s)
 
 
 def browser_console(base: str):  # noqa: ANN201 - selenium type
@@ -264,7 +292,8 @@ def main() -> None:
         cfg = load_config({"COCKPIT_CONFIG": str(Path(args.config).resolve())} if args.config else {})
         refresh_s = cfg.alerts_refresh_s
         stats = {"requests": 0, "renders": 0, "errors": 0, "seconds": 0.0}
-        pollers = [threading.Thread(target=simulated_console, args=(base, refresh_s, stop, stats), daemon=True)
+        pollers = [threading.Thread(target=simulated_console, args=(base, refresh_s, cfg.alerts_push, stop, stats),
+                                    daemon=True)
                    for _ in range(max(args.consoles - args.browsers, 0))]
         for thread in pollers:
             thread.start()
@@ -307,13 +336,15 @@ def main() -> None:
     wall = wall1 - wall0
     ttl = cfg.cache_ttl_s.get("alerts", 5)
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
+    live = "server push (stream checks" if cfg.alerts_push else "poll"
     print(f"consoles: {args.consoles} ({args.browsers} Chromium + {args.consoles - args.browsers} simulated), "
-          f"poll every {refresh_s:g} s, alerts TTL {ttl} s, {args.alerts} alerts inserted over {wall:.0f} s")
+          f"{live} every {refresh_s / (4 if cfg.alerts_push else 1):g} s{')' if cfg.alerts_push else ''}, "
+          f"alerts TTL {ttl} s, {args.alerts} alerts inserted over {wall:.0f} s")
     print(f"insert-to-screen latency (s): p50 {p50:.2f}  p95 {p95:.2f}  max {max(latencies):.2f}  "
           f"(n={len(latencies)}, not seen: {missing})")
     print(f"server CPU: {(cpu1 - cpu0) / wall * 100:.1f}% of one core "
           f"({psutil.cpu_count()} cores, load average now {os.getloadavg()[0]:.1f})")
-    print(f"poll requests: {stats['requests'] / wall:.1f}/s simulated, {stats['renders']} rendered, "
+    print(f"view requests: {stats['requests'] / wall:.1f}/s simulated, {stats['renders']} rendered, "
           f"{stats['errors']} errors, mean {stats['seconds'] / max(stats['requests'], 1) * 1000:.1f} ms each")
     print(f"warehouse queries on fact_alert over the whole run: {queries.get('fact_alert', 0)} "
           f"(bound: one per TTL, ≈ {1 / ttl:.2f}/s, plus per-alert detail and first-load queries)")

@@ -64,10 +64,11 @@ def register_api(server: Flask) -> None:
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(MissingSchema, _missing_schema)
     server.register_error_handler(WarehouseUnavailable, _unavailable)
-    from cockpit.api_alerts import api_alerts  # these import ApiError from here: import late
-    from cockpit.api_indicators import api_indicators  # imports ApiError from here: import late
+    from cockpit.api_alert_stream import api_alert_stream  # these import ApiError from here: import late
+    from cockpit.api_alerts import api_alerts
+    from cockpit.api_indicators import api_indicators
 
-    for blueprint in (api, api_indicators, api_alerts):
+    for blueprint in (api, api_indicators, api_alert_stream, api_alerts):
         server.register_blueprint(blueprint)
 
 

@@ -47,7 +47,7 @@ def _default_tree() -> dict[str, Any]:
                   "completion_margin_pts": 5,
                   "alert_ack_limit_min": {1: 5, 2: 15}},
         "map": {"tile_url": None, "boundaries_file": None},
-        "alerts": {"refresh_s": 2, "nearby_radius_km": 30, "nearby_cameras": 5},
+        "alerts": {"refresh_s": 2, "push": True, "nearby_radius_km": 30, "nearby_cameras": 5},
         "video": {"stream_url_template": None},
     }
 
@@ -82,6 +82,7 @@ class Config:
     tile_url: str | None = None
     boundaries_file: str | None = None
     alerts_refresh_s: float = 2
+    alerts_push: bool = True
     nearby_radius_km: float = 30
     nearby_cameras: int = 5
     stream_url_template: str | None = None
@@ -244,6 +245,7 @@ def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
             "null or a .geojson, .gpkg or .shp file"),
         alerts_refresh_s=float(_check(tree, "alerts.refresh_s", lambda v: _is_number(v) and 0.5 <= v <= 60,
                                       "seconds between 0.5 and 60")),
+        alerts_push=_check(tree, "alerts.push", lambda v: isinstance(v, bool), "true or false"),
         nearby_radius_km=float(_check(tree, "alerts.nearby_radius_km", lambda v: _is_number(v) and v > 0,
                                       "kilometres > 0")),
         nearby_cameras=_check(tree, "alerts.nearby_cameras", lambda v: _is_int(v) and v >= 0, "an integer ≥ 0"),

@@ -212,6 +212,12 @@ def alert_states(engine: Engine, alert_ids: Sequence[str] | None = None) -> pd.D
     return pd.DataFrame(rows, columns=list(STATE_COLUMNS))
 
 
+def latest_action_id(engine: Engine) -> int:
+    """The id of the newest action (0 when none): it moves with every recorded action."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(alert_action.c.id))).scalar() or 0)
+
+
 def timeline(engine: Engine, alert_id: str) -> pd.DataFrame:
     """Every action on one alert, oldest first: action, username, at, dept_code, level, note."""
     stmt = (sa.select(alert_action.c.id, alert_action.c.action, alert_action.c.username,

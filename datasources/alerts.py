@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from datasources.alert_workflow import (OPEN_STATUSES, ActionResult, InvalidAction, alert_states, combine,
-                                       record_action, timeline)
+                                       latest_action_id, record_action, timeline)
 from datasources.cache import dataset
 from datasources.contract import ALERT_CATEGORIES, ALERT_LEVELS, CLOSED_ALERT_STATUSES
 from datasources.regions import code_prefix, within
@@ -112,6 +112,16 @@ def live_inputs(wh: Warehouse, appdb: Engine, region_code: str | None = None) ->
     """
     alerts = filter_alerts(open_alerts(wh), region_code=region_code)
     return alerts, alert_states(appdb, alerts["alert_id"].tolist())
+
+
+def live_version(wh: Warehouse, appdb: Engine) -> str:
+    """A token that changes when the open alerts or the cockpit's actions change.
+
+    Cheap enough to ask twice a second per console: the memoized open alerts' digest (one
+    warehouse query per TTL per process) and one indexed lookup in the app database.
+    """
+    alerts = open_alerts(wh)
+    return f"{alerts.attrs.get('digest')}.{latest_action_id(appdb)}{'.stale' if alerts.attrs.get('stale') else ''}"
 
 
 def live_from(alerts: pd.DataFrame, states: pd.DataFrame, now: datetime,

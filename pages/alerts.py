@@ -1,11 +1,15 @@
 """Duty console `/alerts`: the live list of open alerts, counts, map, detail drawer and statistics.
 
-Live path: every console polls (`alerts-tick`, Config.alerts_refresh_s); the callback reads the
-city's open alerts from the memoized dataset (one warehouse query per TTL per process, shared
-by all consoles) and the cockpit's actions from the app database, and re-renders only when
-what the officer sees changed. New alerts flash and, for levels 1–2, beep in the browser
-(assets/alerts.js); the ids already announced live in session storage, so a reload or a
-reconnect does not announce them again. Filters live in the URL.
+Live path: each console holds a server-sent-events stream (`cockpit/api_alert_stream.py`) that
+says when the open alerts or their actions changed; the console then asks for its view
+(`refresh`). Without the stream (push off, or the stream down) it polls every
+`alerts.refresh_s`; with it, a slow tick still moves ages and overdue marks on. `refresh` reads
+the city's open alerts from the memoized dataset (one warehouse query per TTL per process,
+shared by all consoles) and the cockpit's actions from the app database, and re-renders only
+when what the officer sees changed; consoles showing the same view share one render. New
+alerts flash and, for levels 1–2, beep in the browser (assets/alerts.js); the ids already
+announced live in session storage, so a reload or a reconnect does not announce them again.
+Filters live in the URL.
 """
 from __future__ import annotations
 
@@ -18,9 +22,10 @@ from typing import Any, Callable
 import dash
 import pandas as pd
 from cachelib import BaseCache
-from dash import (ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html,
-                  no_update)
+from dash import (ALL, ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc,
+                  html, no_update)
 from dash.exceptions import PreventUpdate
+from plotly.io.json import to_json_plotly
 from sqlalchemy.exc import SQLAlchemyError
 
 from cockpit.alert_views import dept_options, failure_panel, new_token, region_names
@@ -30,6 +35,7 @@ from components.alerts import (alert_row, alerts_map, daily_chart, detail_frame,
                                response_table)
 from components.cards import LEVEL_KEYS, panel_message, skipped_note
 from components.formatting import format_timestamp
+from components.list_patch import list_patch
 from components.panels import guarded
 from datasources.alert_workflow import STATUSES, alert_states, combine
 from datasources.alerts import (alerts_since, console_alerts, daily_counts, hourly_counts, live_from,
@@ -51,6 +57,8 @@ MAX_ROWS = 300
 RENDER_KEEP_S = 30
 RENDER_LOCK_S = 5
 STATS_DAYS = 30
+# Ages and overdue marks move in steps of this; it is also the tick while the stream is up.
+AGEING_STEP_S = 15
 
 
 def _choice(value: str | None, allowed: tuple[str, ...] | list[str], default: str | None = None) -> str | None:
@@ -86,6 +94,10 @@ def layout(level: str | None = None, category: str | None = None, county: str | 
                                                         "mute", "muted")}
     return html.Div([
         dcc.Interval(id="alerts-tick", interval=int(rt.config.alerts_refresh_s * 1000)),
+        dcc.Store(id="alerts-live", data={
+            "stream": dash.get_relative_path("/api/v1/alerts/stream") if rt.config.alerts_push else None,
+            "poll_ms": int(rt.config.alerts_refresh_s * 1000), "idle_ms": AGEING_STEP_S * 1000}),
+        dcc.Store(id="alerts-push"),
         dcc.Store(id="alerts-sig"),
         dcc.Store(id="alerts-feed"),
         dcc.Store(id="alerts-notified", storage_type="session"),
@@ -166,24 +178,26 @@ def _feed(live: Any) -> dict[str, Any]:
 
 @callback(Output("alerts-list", "children"), Output("alerts-counts", "children"), Output("alerts-map", "figure"),
           Output("alerts-feed", "data"), Output("alerts-sig", "data"), Output("alerts-note", "children"),
-          Input("alerts-tick", "n_intervals"), Input("alerts-level", "value"), Input("alerts-category", "value"),
-          Input("alerts-county", "value"), Input("alerts-status", "value"), Input("alerts-since", "value"),
-          Input("alert-detail-version", "data"), State("alerts-sig", "data"))
-def refresh(_tick: int | None, level: str | None, category: str | None, county: str | None, status: str | None,
-            since: str | None, _version: int | None, shown: str | None) -> tuple[Any, ...]:
-    """The live list, counts, map and feed; nothing is sent when nothing visible changed."""
+          Input("alerts-tick", "n_intervals"), Input("alerts-push", "data"), Input("alerts-level", "value"),
+          Input("alerts-category", "value"), Input("alerts-county", "value"), Input("alerts-status", "value"),
+          Input("alerts-since", "value"), Input("alert-detail-version", "data"), State("alerts-sig", "data"))
+def refresh(_tick: int | None, _pushed: str | None, level: str | None, category: str | None, county: str | None,
+            status: str | None, since: str | None, _version: int | None, shown: str | None) -> tuple[Any, ...]:
+    """The live list, counts, map and feed: nothing when nothing visible changed, else only the changes."""
     rt = current_runtime()
     lang = current_language()
     cfg = rt.config
-    now = datetime.now(timezone.utc)
+    step = int(time.time() // AGEING_STEP_S)
+    # Ages and overdue marks are computed at the start of the step, so a view is one per signature.
+    now = datetime.fromtimestamp(step * AGEING_STEP_S, tz=timezone.utc)
     filters = {"status": status or "open", "since": _since_iso(since, now), "region_code": county,
                "level": level, "category": category}
+    cache = rt.warehouse.cache
     try:
         alerts, states = live_inputs(rt.warehouse, rt.appdb.engine)
-        # Most polls change nothing: tell from the inputs, before any work on them. The clock
-        # is in the signature in 15 s steps, so ages and overdue marks move on by themselves.
-        sig = _signature(alerts, states, filters, int(now.timestamp() // 15), lang, alerts.attrs.get("stale"))
-        unchanged = ctx.triggered_id == "alerts-tick"
+        # Most ticks and pushes change nothing for this view: tell from the inputs, before any work on them.
+        sig = _signature(alerts, states, filters, step, lang, alerts.attrs.get("stale"))
+        unchanged = ctx.triggered_id in ("alerts-tick", "alerts-push")
         if filters["status"] == "open" and sig == shown and unchanged:
             raise PreventUpdate
 
@@ -193,29 +207,63 @@ def refresh(_tick: int | None, level: str | None, category: str | None, county: 
                                         **filters)
 
         if filters["status"] == "open":
-            rendered = _shared_render(rt.warehouse.cache, f"ck:{rt.warehouse.cache_id}:alerts-console:{sig}",
-                                      lambda: _render(rt, lang, *views(), now))
+            view = _shared_render(cache, _render_key(rt, sig), lambda: _render(rt, lang, *views(), now))
+            before = cache.get(_render_key(rt, shown)) if shown else None
         else:
             # Other statuses come from a query of their own: their rows belong in the signature.
-            live, view = views()
-            sig = _signature(view[["alert_id", "status", "level"]], sig)
+            live, rows = views()
+            sig = _signature(rows[["alert_id", "status", "level"]], sig)
             if sig == shown and unchanged:
                 raise PreventUpdate
-            rendered = _render(rt, lang, live, view, now)
+            view, before = _render(rt, lang, live, rows, now), None
     except (MissingSchema, WarehouseUnavailable) as exc:
         return failure_panel(exc, lang), None, no_update, no_update, None, None
     except SQLAlchemyError as exc:
         # The app database is down: keep showing the last list, and say why it is not moving.
         log.warning("app database unreadable for the duty console: %s", exc)
         return no_update, no_update, no_update, no_update, None, panel_message(t("alerts.appdb_down", lang))
-    return (*rendered[:4], sig, rendered[4])
+    return (*_changes(before, view), sig, _changed(before, view, "notes"))
 
 
-def _shared_render(cache: BaseCache, key: str, build: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+def _render_key(rt: Runtime, sig: str) -> str:
+    return f"ck:{rt.warehouse.cache_id}:alerts-console:{sig}"
+
+
+def _changed(before: dict[str, Any] | None, view: dict[str, Any], part: str) -> Any:
+    """`view[part]`, or no_update when the console already shows it."""
+    if before is not None and before["digests"][part] == view["digests"][part]:
+        return no_update
+    return view[part]
+
+
+def _changes(before: dict[str, Any] | None, view: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+    """List, counts, map and feed for a console that shows `before` (None: unknown, send all).
+
+    A new alert costs each console one row and the map's markers, not the page again.
+    """
+    if before is None:
+        return view["rows"], view["counts"], view["figure"], view["feed"]
+    rows = list_patch(before["row_keys"], view["row_keys"], view["rows"])
+    figure = _changed(before, view, "figure")
+    if figure is not no_update and before["digests"]["layout"] == view["digests"]["layout"]:
+        figure = Patch()
+        old_traces, new_traces = before["digests"]["traces"], view["digests"]["traces"]
+        if len(old_traces) == len(new_traces):
+            for index, (old, new) in enumerate(zip(old_traces, new_traces)):
+                if old != new:
+                    figure["data"][index] = view["figure"]["data"][index]
+        else:
+            figure["data"] = view["figure"]["data"]
+    feed = no_update if before["feed"] == view["feed"] else view["feed"]
+    return rows, _changed(before, view, "counts"), figure, feed
+
+
+def _shared_render(cache: BaseCache, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Consoles showing the same thing share one render, made by one of them at a time.
 
     Without the lock, every console polling while the first one renders would render too, and
-    on a busy server those renders slow each other down until the polls pile up.
+    on a busy server those renders slow each other down until the polls pile up. The render
+    stays cached for RENDER_KEEP_S: it is also what later changes are computed against.
     """
     rendered = cache.get(key)
     if rendered is not None:
@@ -235,8 +283,13 @@ def _shared_render(cache: BaseCache, key: str, build: Callable[[], tuple[Any, ..
     return rendered
 
 
-def _render(rt: Runtime, lang: str, live: pd.DataFrame, view: pd.DataFrame, now: datetime) -> tuple[Any, ...]:
-    """List rows, counts, map figure, browser feed and notes for one view of the alerts."""
+def _digest(value: Any) -> str:
+    """A digest of what the browser receives for `value`."""
+    return hashlib.sha1(to_json_plotly(value, engine="json").encode()).hexdigest()
+
+
+def _render(rt: Runtime, lang: str, live: pd.DataFrame, view: pd.DataFrame, now: datetime) -> dict[str, Any]:
+    """List rows (and a key per row), counts, map figure, browser feed and notes for one view."""
     cfg = rt.config
     names = region_names(rt, lang)
     rows = [alert_row(r, names, lang, cfg.timezone, now) for r in view.head(MAX_ROWS).to_dict("records")]
@@ -254,8 +307,12 @@ def _render(rt: Runtime, lang: str, live: pd.DataFrame, view: pd.DataFrame, now:
     quality = skipped_note(view.attrs.get("skipped", {}), lang)
     if quality:
         notes.append(quality)
-    figure = alerts_map(view, _city_center(rt), lang, cfg.timezone, cfg.tile_url).to_dict()
-    return rows, level_counts(view, lang), figure, _feed(live), notes
+    figure = alerts_map(view, _city_center(rt), lang, cfg.timezone, cfg.tile_url).to_plotly_json()
+    counts = level_counts(view, lang)
+    return {"rows": rows, "row_keys": [_digest(row) for row in rows], "counts": counts, "figure": figure,
+            "feed": _feed(live), "notes": notes,
+            "digests": {"counts": _digest(counts), "notes": _digest(notes), "figure": _digest(figure),
+                        "layout": _digest(figure["layout"]), "traces": [_digest(trace) for trace in figure["data"]]}}
 
 
 @callback(Output("alert-detail-id", "data"), Output("alerts-drawer", "className"),
@@ -326,6 +383,8 @@ clientside_callback(ClientsideFunction("alerts", "announce"), Output("alerts-not
                     Output("alerts-flash", "children"), Output("alerts-flash", "className"),
                     Input("alerts-feed", "data"), State("alerts-notified", "data"), State("alerts-muted", "data"),
                     State("alerts-texts", "data"), prevent_initial_call=True)
+clientside_callback(ClientsideFunction("alerts", "connect"), Output("alerts-tick", "interval"),
+                    Input("alerts-live", "data"))
 clientside_callback(ClientsideFunction("alerts", "toggleMute"), Output("alerts-muted", "data"),
                     Input("alerts-mute", "n_clicks"), State("alerts-muted", "data"), prevent_initial_call=True)
 clientside_callback(ClientsideFunction("alerts", "muteLabel"), Output("alerts-mute", "children"),

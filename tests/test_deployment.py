@@ -62,7 +62,9 @@ def test_gunicorn_workers_share_sessions_and_cache(tmp_path: Path, demo_sqlite_u
         "COCKPIT_CACHE_URL": redis_url, "COCKPIT_ADMIN_PASSWORD": "pw-gunicorn",
     }
     env.pop("COCKPIT_SECRET_KEY", None)  # workers must agree on the key stored in the app database
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "3", "-b", f"127.0.0.1:{port}",
+    # As the README deploys it: threaded workers, so open alert streams do not take whole workers.
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "3", "-k", "gthread", "--threads", "8",
+                               "-b", f"127.0.0.1:{port}",
                                "--access-logfile", "-", "--access-logformat", "worker=%(p)s %(s)s %(U)s",
                                "app:server"], cwd=PROJECT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -79,6 +81,10 @@ def test_gunicorn_workers_share_sessions_and_cache(tmp_path: Path, demo_sqlite_u
                              allow_redirects=False)
         assert login.status_code == 303
 
+        # Six duty consoles hold their alert streams open meanwhile.
+        streams = [session.get(f"{base}/api/v1/alerts/stream", stream=True, timeout=(5, 30),
+                               headers={"Connection": "close"}) for _ in range(6)]
+
         def summary(_: int) -> dict:
             response = session.get(f"{base}/api/v1/summary", headers={"Connection": "close"})
             assert response.status_code == 200
@@ -88,6 +94,13 @@ def test_gunicorn_workers_share_sessions_and_cache(tmp_path: Path, demo_sqlite_u
         with ThreadPoolExecutor(max_workers=6) as pool:
             bodies = list(pool.map(summary, range(60)))
         assert all(body == bodies[0] for body in bodies)
+        # Every stream told its console the current version of the alerts at once.
+        versions = set()
+        for stream in streams:
+            assert stream.status_code == 200
+            versions.add(next(line for line in stream.iter_lines(decode_unicode=True) if line.startswith("data: ")))
+            stream.close()
+        assert len(versions) == 1, versions
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0].decode(errors="replace")

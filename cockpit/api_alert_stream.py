@@ -1,0 +1,78 @@
+"""Server push for duty consoles: `GET /api/v1/alerts/stream`, server-sent events.
+
+Polling made a new alert wait for the next poll of every console, and made every console ask
+the server at once when it came. A stream instead checks the shared live version
+(`datasources.alerts.live_version`: the memoized open alerts' digest and the newest cockpit
+action) every `alerts.refresh_s / 4` and sends an event carrying the version when it changes;
+the console then asks for its view once. The first event is sent at once, so a console that
+reconnects catches up with whatever it missed.
+
+A stream ends after STREAM_LIFETIME_S: the browser's EventSource reconnects by itself, which
+re-checks the session and lets a worker thread go now and then. A comment line every
+HEARTBEAT_S keeps proxies from closing an idle stream and lets the server notice a console
+that has gone.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterator
+
+from flask import Blueprint, Response, stream_with_context
+from sqlalchemy.exc import SQLAlchemyError
+
+from cockpit.api import ApiError
+from cockpit.runtime import Runtime, current_runtime
+from datasources.alerts import live_version
+from datasources.warehouse import MissingSchema, WarehouseUnavailable
+
+log = logging.getLogger(__name__)
+
+api_alert_stream = Blueprint("api_alert_stream", __name__, url_prefix="/api/v1/alerts")
+
+STREAM_LIFETIME_S = 300
+HEARTBEAT_S = 5
+RECONNECT_MS = 1000
+# A stream checks a few times per refresh interval, so a change waits a fraction of it.
+CHECKS_PER_REFRESH = 4
+
+
+def _version(rt: Runtime) -> str:
+    """The live version, or a marker of what is failing (the console then shows why)."""
+    try:
+        return live_version(rt.warehouse, rt.appdb.engine)
+    except (MissingSchema, WarehouseUnavailable):
+        return "warehouse-unavailable"
+    except SQLAlchemyError as exc:
+        log.warning("app database unreadable for the alert stream: %s", exc)
+        return "appdb-unavailable"
+
+
+def events(rt: Runtime, lifetime_s: float = STREAM_LIFETIME_S) -> Iterator[str]:
+    """The stream's lines: a version event whenever it changes, heartbeats, then the end."""
+    check_s = rt.config.alerts_refresh_s / CHECKS_PER_REFRESH
+    started = last_sent = time.monotonic()
+    sent = None
+    yield f"retry: {RECONNECT_MS}\n\n"
+    while time.monotonic() - started < lifetime_s:
+        version = _version(rt)
+        if version != sent:
+            yield f"data: {version}\n\n"
+            sent, last_sent = version, time.monotonic()
+        elif time.monotonic() - last_sent >= HEARTBEAT_S:
+            yield ": heartbeat\n\n"
+            last_sent = time.monotonic()
+        time.sleep(check_s)
+
+
+@api_alert_stream.get("/stream")
+def alert_stream() -> Response:
+    """Server-sent events: `data: <version>` whenever the open alerts or their actions change."""
+    rt = current_runtime()
+    if not rt.config.alerts_push:
+        raise ApiError(404, "server push is switched off (alerts.push: false); poll /api/v1/alerts")
+    response = Response(stream_with_context(events(rt)), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    # nginx and similar proxies would hold the events back in their buffers otherwise.
+    response.headers["X-Accel-Buffering"] = "no"
+    return response

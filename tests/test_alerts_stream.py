@@ -1,0 +1,80 @@
+"""Server push for duty consoles: `/api/v1/alerts/stream` on the hand-made alerts warehouse."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+
+from app import create_app
+from cockpit.api_alert_stream import events
+from tests.alerts_warehouse import build_alerts_warehouse, insert_alert
+from tests.conftest import ADMIN_PASSWORD
+
+STREAM = "/api/v1/alerts/stream"
+
+
+@pytest.fixture
+def tiny_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'tiny.db'}"
+    build_alerts_warehouse(url)
+    return url
+
+
+def signed_in(config) -> FlaskClient:
+    client = create_app(config).server.test_client()
+    assert client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD}).status_code == 303
+    return client
+
+
+def data_events(chunks: Iterator[str | bytes]) -> Iterator[str]:
+    """The `data:` payloads of a server-sent-events body, skipping retry and heartbeat lines."""
+    for chunk in chunks:
+        text = chunk.decode() if isinstance(chunk, bytes) else chunk
+        for line in text.splitlines():
+            if line.startswith("data: "):
+                yield line.removeprefix("data: ")
+
+
+def test_stream_tells_of_new_alerts_and_new_actions(tiny_url: str, make_config) -> None:
+    client = signed_in(make_config(tiny_url, alerts_refresh_s=0.5, cache_ttl_s={"alerts": 0}))
+    response = client.get(STREAM, buffered=False)
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream"
+    assert response.headers["Cache-Control"] == "no-store"
+    versions = data_events(response.response)
+    try:
+        first = next(versions)  # at once, so a reconnecting console catches up
+        insert_alert(tiny_url, "LIVE-1", 1, "新发森林火情")
+        after_insert = next(versions)
+        assert after_insert != first
+        acted = client.post("/api/v1/alerts/A1/actions", json={"action": "acknowledge"})
+        assert acted.status_code == 200
+        after_action = next(versions)
+        assert after_action not in (first, after_insert)
+    finally:
+        response.close()
+
+
+def test_unchanged_alerts_send_one_event_then_heartbeats(tiny_url: str, make_config) -> None:
+    app = create_app(make_config(tiny_url, alerts_refresh_s=0.5))
+    with app.server.app_context():
+        from cockpit.runtime import current_runtime
+
+        lines = list(events(current_runtime(), lifetime_s=1.0))
+    assert lines[0] == "retry: 1000\n\n"
+    assert sum(line.startswith("data: ") for line in lines) == 1
+
+
+def test_stream_needs_a_signed_in_user(tiny_url: str, make_config) -> None:
+    client = create_app(make_config(tiny_url)).server.test_client()
+    response = client.get(STREAM)
+    assert response.status_code == 401
+    assert response.json["error"]["status"] == 401
+
+
+def test_stream_switched_off_is_a_clear_404(tiny_url: str, make_config) -> None:
+    response = signed_in(make_config(tiny_url, alerts_push=False)).get(STREAM)
+    assert response.status_code == 404
+    assert "alerts.push" in response.json["error"]["message"]
