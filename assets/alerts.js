@@ -55,6 +55,7 @@
 
   // One stream per tab, kept across re-renders of the page; closed when the console is left.
   let stream = null;
+  const LEAVE_CHECK_MS = 2000;
 
   function consoleShown() { return document.getElementById("alerts-list") !== null; }
 
@@ -81,6 +82,14 @@
           if (!consoleShown()) { source.close(); return; }
           setProps("alerts-tick", { interval: live.poll_ms });
         };
+        // Leaving the console for another page keeps this script alive: let the stream go too,
+        // so it does not hold a server thread until its next event.
+        const watch = window.setInterval(function () {
+          if (!consoleShown() || stream !== source) {
+            source.close();
+            window.clearInterval(watch);
+          }
+        }, LEAVE_CHECK_MS);
         return live.poll_ms;
       },
       announce: function (feed, notified, muted, texts) {

@@ -40,6 +40,7 @@ from components.panels import guarded
 from datasources.alert_workflow import STATUSES, alert_states, combine
 from datasources.alerts import (alerts_since, console_alerts, daily_counts, hourly_counts, live_from,
                                 live_inputs, response_times)
+from datasources.boundaries import BoundaryFileError, collection_bounds, fit_view, region_boundaries
 from datasources.contract import ALERT_CATEGORIES
 from datasources.regions import children, find_region, top_region_code
 from datasources.warehouse import MissingSchema, WarehouseUnavailable
@@ -57,6 +58,9 @@ MAX_ROWS = 300
 RENDER_KEEP_S = 30
 RENDER_LOCK_S = 5
 STATS_DAYS = 30
+# The console map's size on a 1920×1080 screen, to fit the counties into it.
+MAP_VIEW_PX = (680, 640)
+DEFAULT_MAP_ZOOM = 7.0
 # Ages and overdue marks move in steps of this; it is also the tick while the stream is up.
 AGEING_STEP_S = 15
 
@@ -160,6 +164,17 @@ def _city_center(rt: Runtime) -> tuple[float, float]:
     if region is None or region.isna()[["lon", "lat"]].any():
         return 111.14, 37.52
     return float(region["lon"]), float(region["lat"])
+
+
+def _county_outlines(rt: Runtime) -> dict[str, Any] | None:
+    """The city's counties for the map (memoized with the boundaries); None when unavailable."""
+    try:
+        return region_boundaries(rt.warehouse, rt.config.boundaries_file,
+                                 top_region_code(rt.warehouse, rt.config.city_region_code))
+    except (BoundaryFileError, MissingSchema, WarehouseUnavailable) as exc:
+        # The economy page names the boundary problem; the console still shows its markers.
+        log.warning("no county outlines for the alerts map: %s", exc)
+        return None
 
 
 def _signature(*parts: Any) -> str:
@@ -307,12 +322,21 @@ def _render(rt: Runtime, lang: str, live: pd.DataFrame, view: pd.DataFrame, now:
     quality = skipped_note(view.attrs.get("skipped", {}), lang)
     if quality:
         notes.append(quality)
-    figure = alerts_map(view, _city_center(rt), lang, cfg.timezone, cfg.tile_url).to_plotly_json()
+    outlines = _county_outlines(rt)
+    bounds = collection_bounds(outlines) if outlines else None
+    if bounds:
+        centre, zoom = fit_view(bounds, *MAP_VIEW_PX)
+        center, zoom = (centre["lon"], centre["lat"]), zoom
+    else:
+        center, zoom = _city_center(rt), DEFAULT_MAP_ZOOM
+    figure = alerts_map(view, center, lang, cfg.timezone, cfg.tile_url, zoom=zoom,
+                        outlines=outlines).to_plotly_json()
     counts = level_counts(view, lang)
+    layout, traces = _digest(figure["layout"]), [_digest(trace) for trace in figure["data"]]
     return {"rows": rows, "row_keys": [_digest(row) for row in rows], "counts": counts, "figure": figure,
             "feed": _feed(live), "notes": notes,
-            "digests": {"counts": _digest(counts), "notes": _digest(notes), "figure": _digest(figure),
-                        "layout": _digest(figure["layout"]), "traces": [_digest(trace) for trace in figure["data"]]}}
+            "digests": {"counts": _digest(counts), "notes": _digest(notes), "layout": layout, "traces": traces,
+                        "figure": hashlib.sha1(repr((layout, traces)).encode()).hexdigest()}}
 
 
 @callback(Output("alert-detail-id", "data"), Output("alerts-drawer", "className"),
