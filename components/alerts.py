@@ -14,7 +14,7 @@ from components.formatting import MISSING, format_number, format_timestamp, is_m
 
 LEVEL_COLOURS = {"1": "#ff4d4f", "2": "#ff9c2a", "3": "#f5d223", "4": "#3d8bff", "other": "#8fa8cc"}
 # A dark square over the whole world under the markers: a basemap that needs no tiles.
-OUTLINE_COLOUR = "#3d7fd9"
+BORDER_COLOUR = "#3d7fd9"
 _DARK_BASE = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
     [[-180, -85], [-180, 85], [180, 85], [180, -85], [-180, -85]]]}}
 
@@ -107,15 +107,10 @@ def level_counts(alerts: pd.DataFrame, lang: str) -> list[html.Div]:
     return chips
 
 
-def _map_layout(fig: go.Figure, center: tuple[float, float], zoom: float, tile_url: str | None,
-                outlines: dict[str, Any] | None = None) -> go.Figure:
+def _map_layout(fig: go.Figure, center: tuple[float, float], zoom: float, tile_url: str | None) -> go.Figure:
     layers: list[dict[str, Any]] = (
         [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}] if tile_url else
         [{"sourcetype": "geojson", "source": _DARK_BASE, "type": "fill", "color": "#0a1a38", "below": "traces"}])
-    if outlines and outlines.get("features"):
-        # County borders, so an officer sees at a glance which county an alert is in.
-        layers.append({"sourcetype": "geojson", "source": outlines, "type": "line", "color": OUTLINE_COLOUR,
-                       "line": {"width": 1.2}, "below": "traces"})
     fig.update_layout(
         map={"style": "white-bg", "center": {"lon": center[0], "lat": center[1]}, "zoom": zoom, "layers": layers},
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="rgba(0,0,0,0)", showlegend=False,
@@ -124,9 +119,8 @@ def _map_layout(fig: go.Figure, center: tuple[float, float], zoom: float, tile_u
 
 
 def alerts_map(alerts: pd.DataFrame, center: tuple[float, float], lang: str, tz: str,
-               tile_url: str | None, zoom: float = 7.0, outlines: dict[str, Any] | None = None) -> go.Figure:
-    """Open alerts as markers coloured by level over the counties' `outlines` (a GeoJSON
-    FeatureCollection, optional); no text labels: they would fetch fonts."""
+               tile_url: str | None, zoom: float = 7.0) -> go.Figure:
+    """Open alerts as markers coloured by level (no text labels: they would fetch fonts)."""
     fig = go.Figure()
     placed = alerts.dropna(subset=["lon", "lat"]) if not alerts.empty else alerts
     for key in ("4", "3", "other", "2", "1"):  # most severe drawn last, on top
@@ -139,7 +133,22 @@ def alerts_map(alerts: pd.DataFrame, center: tuple[float, float], lang: str, tz:
             text=[f"{r['title']}<br>{level_label(r['level'], lang)} · {status_label(r['status'], lang)}<br>"
                   f"{format_timestamp(r['occurred_at'], tz)}" for r in part.to_dict("records")],
             hoverinfo="text", name=t(f"alert.level.{key}", lang)))
-    return _map_layout(fig, center, zoom, tile_url, outlines)
+    return _map_layout(fig, center, zoom, tile_url)
+
+
+def with_borders(figure: dict[str, Any], borders: dict[str, Any] | None) -> dict[str, Any]:
+    """A map figure (as a dict) with the `borders` FeatureCollection drawn as lines under its markers.
+
+    Kept apart from `alerts_map`, so a live map can be built, cached and compared without the
+    borders, which are large and never change while it is open.
+    """
+    if not borders or not borders.get("features"):
+        return figure
+    layer = {"sourcetype": "geojson", "source": borders, "type": "line", "color": BORDER_COLOUR,
+             "line": {"width": 1.2}, "below": "traces"}
+    map_layout = figure["layout"].get("map", {})
+    return {**figure, "layout": {**figure["layout"],
+                                 "map": {**map_layout, "layers": [*map_layout.get("layers", []), layer]}}}
 
 
 def position_map(alert: Mapping[str, Any], resources: pd.DataFrame, cameras: pd.DataFrame, lang: str,

@@ -32,7 +32,7 @@ from cockpit.alert_views import dept_options, failure_panel, new_token, region_n
 from cockpit.i18n import current_language, t
 from cockpit.runtime import Runtime, current_runtime
 from components.alerts import (alert_row, alerts_map, daily_chart, detail_frame, level_counts, level_key,
-                               response_table)
+                               response_table, with_borders)
 from components.cards import LEVEL_KEYS, panel_message, skipped_note
 from components.formatting import format_timestamp
 from components.list_patch import list_patch
@@ -166,14 +166,14 @@ def _city_center(rt: Runtime) -> tuple[float, float]:
     return float(region["lon"]), float(region["lat"])
 
 
-def _county_outlines(rt: Runtime) -> dict[str, Any] | None:
+def _county_borders(rt: Runtime) -> dict[str, Any] | None:
     """The city's counties for the map (memoized with the boundaries); None when unavailable."""
     try:
         return region_boundaries(rt.warehouse, rt.config.boundaries_file,
                                  top_region_code(rt.warehouse, rt.config.city_region_code))
     except (BoundaryFileError, MissingSchema, WarehouseUnavailable) as exc:
         # The economy page names the boundary problem; the console still shows its markers.
-        log.warning("no county outlines for the alerts map: %s", exc)
+        log.warning("no county borders for the alerts map: %s", exc)
         return None
 
 
@@ -237,7 +237,7 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
         # The app database is down: keep showing the last list, and say why it is not moving.
         log.warning("app database unreadable for the duty console: %s", exc)
         return no_update, no_update, no_update, no_update, None, panel_message(t("alerts.appdb_down", lang))
-    return (*_changes(before, view), sig, _changed(before, view, "notes"))
+    return (*_changes(before, view, lambda: _county_borders(rt)), sig, _changed(before, view, "notes"))
 
 
 def _render_key(rt: Runtime, sig: str) -> str:
@@ -251,16 +251,20 @@ def _changed(before: dict[str, Any] | None, view: dict[str, Any], part: str) -> 
     return view[part]
 
 
-def _changes(before: dict[str, Any] | None, view: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+def _changes(before: dict[str, Any] | None, view: dict[str, Any],
+             borders: Callable[[], dict[str, Any] | None]) -> tuple[Any, Any, Any, Any]:
     """List, counts, map and feed for a console that shows `before` (None: unknown, send all).
 
-    A new alert costs each console one row and the map's markers, not the page again.
+    A new alert costs each console one row and the map's markers, not the page again; the
+    county `borders` (fetched only when a whole map is sent) go with a whole map only.
     """
     if before is None:
-        return view["rows"], view["counts"], view["figure"], view["feed"]
+        return view["rows"], view["counts"], with_borders(view["figure"], borders()), view["feed"]
     rows = list_patch(before["row_keys"], view["row_keys"], view["rows"])
     figure = _changed(before, view, "figure")
-    if figure is not no_update and before["digests"]["layout"] == view["digests"]["layout"]:
+    if figure is not no_update and before["digests"]["layout"] != view["digests"]["layout"]:
+        figure = with_borders(figure, borders())
+    elif figure is not no_update:
         figure = Patch()
         old_traces, new_traces = before["digests"]["traces"], view["digests"]["traces"]
         if len(old_traces) == len(new_traces):
@@ -322,15 +326,14 @@ def _render(rt: Runtime, lang: str, live: pd.DataFrame, view: pd.DataFrame, now:
     quality = skipped_note(view.attrs.get("skipped", {}), lang)
     if quality:
         notes.append(quality)
-    outlines = _county_outlines(rt)
-    bounds = collection_bounds(outlines) if outlines else None
+    borders = _county_borders(rt)
+    bounds = collection_bounds(borders) if borders else None
     if bounds:
         centre, zoom = fit_view(bounds, *MAP_VIEW_PX)
         center, zoom = (centre["lon"], centre["lat"]), zoom
     else:
         center, zoom = _city_center(rt), DEFAULT_MAP_ZOOM
-    figure = alerts_map(view, center, lang, cfg.timezone, cfg.tile_url, zoom=zoom,
-                        outlines=outlines).to_plotly_json()
+    figure = alerts_map(view, center, lang, cfg.timezone, cfg.tile_url, zoom=zoom).to_plotly_json()
     counts = level_counts(view, lang)
     layout, traces = _digest(figure["layout"]), [_digest(trace) for trace in figure["data"]]
     return {"rows": rows, "row_keys": [_digest(row) for row in rows], "counts": counts, "figure": figure,

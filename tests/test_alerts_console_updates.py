@@ -126,3 +126,17 @@ def _as_patch(wire: dict):
     patch = Patch()
     patch._operations.extend(wire["operations"])  # noqa: SLF001 - rebuilding from the wire form
     return patch
+
+
+def test_borders_are_added_to_a_copy_of_the_map() -> None:
+    from components.alerts import with_borders
+
+    figure = {"data": [], "layout": {"map": {"layers": [{"type": "fill"}], "zoom": 7}}}
+    borders = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": "141102", "geometry": None}]}
+    bordered = with_borders(figure, borders)
+    assert [layer.get("type") for layer in bordered["layout"]["map"]["layers"]] == ["fill", "line"]
+    assert bordered["layout"]["map"]["layers"][1]["source"] is borders
+    assert bordered["layout"]["map"]["zoom"] == 7
+    assert figure["layout"]["map"]["layers"] == [{"type": "fill"}]  # the cached figure is untouched
+    assert with_borders(figure, None) is figure
+    assert with_borders(figure, {"type": "FeatureCollection", "features": []}) is figure
