@@ -1,6 +1,7 @@
-"""Fill the cache with the overview's datasets when a process starts.
+"""Fill the cache with the overview's datasets, and the city's county borders, when a process starts.
 
-The first leader to open the wall screen after a restart should not wait for the warehouse.
+The first leader to open the wall screen after a restart should not wait for the warehouse,
+nor the first analyst or duty officer for the boundaries to be read and simplified.
 Runs in a daemon thread; failures are logged and left to the normal request path.
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ import threading
 
 from cockpit.runtime import Runtime
 from datasources.alerts import open_alerts
+from datasources.boundaries import BoundaryFileError, region_boundaries
 from datasources.indicators import latest_values
 from datasources.projects import project_status
 from datasources.quality import data_quality
@@ -21,7 +23,8 @@ log = logging.getLogger(__name__)
 
 
 def prewarm_overview(rt: Runtime) -> None:
-    """Compute (and so cache) every dataset the overview and the header need."""
+    """Compute (and so cache) every dataset the overview and the header need, then the borders
+    of the city's counties (the economy map and the duty console's map)."""
     try:
         region = top_region_code(rt.warehouse, rt.config.city_region_code)
         latest_values(rt.warehouse, region)
@@ -30,7 +33,8 @@ def prewarm_overview(rt: Runtime) -> None:
                        rt.config.lagging_pts, rt.config.seriously_lagging_pts)
         data_quality(rt.warehouse)
         warehouse_status(rt.warehouse)
-    except (WarehouseUnavailable, MissingSchema) as exc:
+        region_boundaries(rt.warehouse, rt.config.boundaries_file, region)
+    except (WarehouseUnavailable, MissingSchema, BoundaryFileError) as exc:
         log.warning("cache prewarm stopped: %s", exc)
 
 

@@ -114,6 +114,7 @@ def test_prewarm_fills_the_overview_cache(tiny_warehouse_url: str, make_config) 
     from app import create_app
     from cockpit.prewarm import prewarm_overview
     from datasources.alerts import open_alerts
+    from datasources.boundaries import region_boundaries
     from datasources.indicators import latest_values
     from datasources.quality import data_quality
 
@@ -124,6 +125,7 @@ def test_prewarm_fills_the_overview_cache(tiny_warehouse_url: str, make_config) 
         raise AssertionError("served from the cache, the warehouse is not asked")
 
     runtime.warehouse.read = no_queries
+    assert len(region_boundaries(runtime.warehouse, None, "141100")["features"]) == 2
     assert latest_values(runtime.warehouse, "141100").shape[0] == 2
     assert len(open_alerts(runtime.warehouse)) == 4
     assert not data_quality(runtime.warehouse).empty
