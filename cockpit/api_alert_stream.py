@@ -1,11 +1,11 @@
 """Server push for duty consoles: `GET /api/v1/alerts/stream`, server-sent events.
 
-Polling made a new alert wait for the next poll of every console, and made every console ask
-the server at once when it came. A stream instead checks the shared live version
-(`datasources.alerts.live_version`: the memoized open alerts' digest and the newest cockpit
-action) every `alerts.refresh_s / 4` and sends an event carrying the version when it changes;
-the console then asks for its view once. The first event is sent at once, so a console that
-reconnects catches up with whatever it missed.
+Polling made a new alert wait for the next poll of every console. A stream instead checks the
+live version (`datasources.alerts.live_version`: the memoized open alerts' digest and the
+newest cockpit action) every `alerts.refresh_s / 4` and sends an event carrying the version
+when it changes; the console then asks for its view once. The version is computed once per
+check interval and shared through the cache, so many open consoles cost what one does. The
+first event is sent at once, so a console that reconnects catches up with whatever it missed.
 
 A stream ends after STREAM_LIFETIME_S: the browser's EventSource reconnects by itself, which
 re-checks the session and lets a worker thread go now and then. A comment line every
@@ -35,6 +35,8 @@ HEARTBEAT_S = 5
 RECONNECT_MS = 1000
 # A stream checks a few times per refresh interval, so a change waits a fraction of it.
 CHECKS_PER_REFRESH = 4
+# A computed version serves every stream of its check interval; kept a little longer than one.
+VERSION_KEEP_S = 5
 
 
 def _version(rt: Runtime) -> str:
@@ -48,6 +50,17 @@ def _version(rt: Runtime) -> str:
         return "appdb-unavailable"
 
 
+def _shared_version(rt: Runtime, check_s: float) -> str:
+    """The live version, computed once per check interval for all streams sharing the cache."""
+    slot = int(time.time() / check_s)
+    key = f"ck:{rt.warehouse.cache_id}:alerts-live-version:{slot}"
+    version = rt.warehouse.cache.get(key)
+    if version is None:
+        version = _version(rt)
+        rt.warehouse.cache.set(key, version, timeout=VERSION_KEEP_S)
+    return version
+
+
 def events(rt: Runtime, lifetime_s: float = STREAM_LIFETIME_S) -> Iterator[str]:
     """The stream's lines: a version event whenever it changes, heartbeats, then the end."""
     check_s = rt.config.alerts_refresh_s / CHECKS_PER_REFRESH
@@ -55,7 +68,7 @@ def events(rt: Runtime, lifetime_s: float = STREAM_LIFETIME_S) -> Iterator[str]:
     sent = None
     yield f"retry: {RECONNECT_MS}\n\n"
     while time.monotonic() - started < lifetime_s:
-        version = _version(rt)
+        version = _shared_version(rt, check_s)
         if version != sent:
             yield f"data: {version}\n\n"
             sent, last_sent = version, time.monotonic()

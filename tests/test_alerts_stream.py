@@ -78,3 +78,18 @@ def test_stream_switched_off_is_a_clear_404(tiny_url: str, make_config) -> None:
     response = signed_in(make_config(tiny_url, alerts_push=False)).get(STREAM)
     assert response.status_code == 404
     assert "alerts.push" in response.json["error"]["message"]
+
+
+def test_streams_share_one_version_check_per_interval(tiny_url: str, make_config, monkeypatch) -> None:
+    import cockpit.api_alert_stream as stream_module
+    from cockpit.runtime import current_runtime
+
+    calls = []
+    monkeypatch.setattr(stream_module, "live_version", lambda wh, appdb: calls.append(1) or "v1")
+    app = create_app(make_config(tiny_url))
+    with app.server.app_context():
+        rt = current_runtime()
+        # Many consoles' streams checking within one interval: the app database is asked once.
+        versions = {stream_module._shared_version(rt, check_s=3600) for _ in range(20)}  # noqa: SLF001
+    assert versions == {"v1"}
+    assert len(calls) == 1
