@@ -222,22 +222,28 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
                                         **filters)
 
         if filters["status"] == "open":
-            view = _shared_render(cache, _render_key(rt, sig), lambda: _render(rt, lang, *views(), now))
-            before = cache.get(_render_key(rt, shown)) if shown else None
+            # Consoles showing the same view need the same changes: worked out once, then shared.
+            changes_key = _render_key(rt, f"{shown}>{sig}")
+            changes = cache.get(changes_key)
+            if changes is None:
+                view = _shared_render(cache, _render_key(rt, sig), lambda: _render(rt, lang, *views(), now))
+                before = cache.get(_render_key(rt, shown)) if shown else None
+                changes = _changes(rt, before, view)
+                cache.set(changes_key, changes, timeout=RENDER_KEEP_S)
         else:
             # Other statuses come from a query of their own: their rows belong in the signature.
             live, rows = views()
             sig = _signature(rows[["alert_id", "status", "level"]], sig)
             if sig == shown and unchanged:
                 raise PreventUpdate
-            view, before = _render(rt, lang, live, rows, now), None
+            changes = _changes(rt, None, _render(rt, lang, live, rows, now))
     except (MissingSchema, WarehouseUnavailable) as exc:
         return failure_panel(exc, lang), None, no_update, no_update, None, None
     except SQLAlchemyError as exc:
         # The app database is down: keep showing the last list, and say why it is not moving.
         log.warning("app database unreadable for the duty console: %s", exc)
         return no_update, no_update, no_update, no_update, None, panel_message(t("alerts.appdb_down", lang))
-    return (*_changes(before, view, lambda: _county_borders(rt)), sig, _changed(before, view, "notes"))
+    return (*changes[:4], sig, changes[4])
 
 
 def _render_key(rt: Runtime, sig: str) -> str:
@@ -251,19 +257,19 @@ def _changed(before: dict[str, Any] | None, view: dict[str, Any], part: str) -> 
     return view[part]
 
 
-def _changes(before: dict[str, Any] | None, view: dict[str, Any],
-             borders: Callable[[], dict[str, Any] | None]) -> tuple[Any, Any, Any, Any]:
-    """List, counts, map and feed for a console that shows `before` (None: unknown, send all).
+def _changes(rt: Runtime, before: dict[str, Any] | None, view: dict[str, Any]) -> tuple[Any, ...]:
+    """List, counts, map, feed and notes for a console that shows `before` (None: unknown, send all).
 
     A new alert costs each console one row and the map's markers, not the page again; the
-    county `borders` (fetched only when a whole map is sent) go with a whole map only.
+    county borders go with a whole map only, and later patches leave them in place.
     """
+    notes = _changed(before, view, "notes")
     if before is None:
-        return view["rows"], view["counts"], with_borders(view["figure"], borders()), view["feed"]
+        return view["rows"], view["counts"], with_borders(view["figure"], _county_borders(rt)), view["feed"], notes
     rows = list_patch(before["row_keys"], view["row_keys"], view["rows"])
     figure = _changed(before, view, "figure")
     if figure is not no_update and before["digests"]["layout"] != view["digests"]["layout"]:
-        figure = with_borders(figure, borders())
+        figure = with_borders(figure, _county_borders(rt))
     elif figure is not no_update:
         figure = Patch()
         old_traces, new_traces = before["digests"]["traces"], view["digests"]["traces"]
@@ -274,7 +280,7 @@ def _changes(before: dict[str, Any] | None, view: dict[str, Any],
         else:
             figure["data"] = view["figure"]["data"]
     feed = no_update if before["feed"] == view["feed"] else view["feed"]
-    return rows, _changed(before, view, "counts"), figure, feed
+    return rows, _changed(before, view, "counts"), figure, feed, notes
 
 
 def _shared_render(cache: BaseCache, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
