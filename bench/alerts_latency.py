@@ -4,9 +4,9 @@
 
 What it does: builds the demo warehouse (SQLite, in a temp folder) unless --warehouse is given,
 starts one cockpit server process (Flask's threaded server, the shipped defaults: alerts cached
-2 s, server push on — each console holds the alert stream and asks for its view when the stream
-says the alerts changed, plus a 15 s ageing tick; with `alerts.push: false` consoles poll every
-`alerts.refresh_s`) with a counter of the warehouse queries that read fact_alert, opens
+2 s, consoles polling every 2 s; with `--config` naming a file with `alerts.push: true` each
+console instead holds the alert stream and asks for its view when the stream says the alerts
+changed, plus a 15 s ageing tick) with a counter of the warehouse queries that read fact_alert, opens
 `--browsers` real headless Chromium consoles on /alerts and `--consoles − --browsers` simulated
 consoles (threads that hold the stream, or poll, and send the very callback request a console
 sends, carrying its last signature like the browser does), then inserts `--alerts` new alerts into fact_alert,

@@ -47,7 +47,7 @@ def _default_tree() -> dict[str, Any]:
                   "completion_margin_pts": 5,
                   "alert_ack_limit_min": {1: 5, 2: 15}},
         "map": {"tile_url": None, "boundaries_file": None},
-        "alerts": {"refresh_s": 2, "push": True, "nearby_radius_km": 30, "nearby_cameras": 5},
+        "alerts": {"refresh_s": 2, "push": False, "nearby_radius_km": 30, "nearby_cameras": 5},
         "video": {"stream_url_template": None},
     }
 
@@ -82,7 +82,7 @@ class Config:
     tile_url: str | None = None
     boundaries_file: str | None = None
     alerts_refresh_s: float = 2
-    alerts_push: bool = True
+    alerts_push: bool = False
     nearby_radius_km: float = 30
     nearby_cameras: int = 5
     stream_url_template: str | None = None

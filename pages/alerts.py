@@ -1,12 +1,13 @@
 """Duty console `/alerts`: the live list of open alerts, counts, map, detail drawer and statistics.
 
-Live path: each console holds a server-sent-events stream (`cockpit/api_alert_stream.py`) that
-says when the open alerts or their actions changed; the console then asks for its view
-(`refresh`). Without the stream (push off, or the stream down) it polls every
-`alerts.refresh_s`; with it, a slow tick still moves ages and overdue marks on. `refresh` reads
+Live path: each console polls (`refresh`) every `alerts.refresh_s`; with `alerts.push` it
+instead holds a server-sent-events stream (`cockpit/api_alert_stream.py`) that says when the
+open alerts or their actions changed, polls only while the stream is down, and keeps a slow
+tick that moves ages and overdue marks on. `refresh` reads
 the city's open alerts from the memoized dataset (one warehouse query per TTL per process,
 shared by all consoles) and the cockpit's actions from the app database, and re-renders only
-when what the officer sees changed; consoles showing the same view share one render. New
+when what the officer sees changed, and then sends only the changes; consoles showing the same
+view share one render. New
 alerts flash and, for levels 1–2, beep in the browser (assets/alerts.js); the ids already
 announced live in session storage, so a reload or a reconnect does not announce them again.
 Filters live in the URL.

@@ -36,12 +36,12 @@ def warehouse(tmp_path: Path) -> str:
     return url
 
 
-@pytest.fixture
-def config(warehouse: str, make_config):
-    # The shipped defaults: alerts cached 2 s, consoles polling every 2 s.
+@pytest.fixture(params=[False, True], ids=["polling", "push"])
+def config(request: pytest.FixtureRequest, warehouse: str, make_config):
+    # The shipped defaults (alerts cached 2 s, consoles polling every 2 s), and with server push.
     return make_config(warehouse, cache_ttl_s={"alerts": 2, "regions": 3600, "indicators": 300,
                                                "projects": 300, "quality": 3600, "status": 10},
-                       alerts_refresh_s=2)
+                       alerts_refresh_s=2, alerts_push=request.param)
 
 
 def second_browser(base: str) -> webdriver.Chrome:

@@ -38,7 +38,7 @@ def data_events(chunks: Iterator[str | bytes]) -> Iterator[str]:
 
 
 def test_stream_tells_of_new_alerts_and_new_actions(tiny_url: str, make_config) -> None:
-    client = signed_in(make_config(tiny_url, alerts_refresh_s=0.5, cache_ttl_s={"alerts": 0}))
+    client = signed_in(make_config(tiny_url, alerts_push=True, alerts_refresh_s=0.5, cache_ttl_s={"alerts": 0}))
     response = client.get(STREAM, buffered=False)
     assert response.status_code == 200
     assert response.mimetype == "text/event-stream"
@@ -58,7 +58,7 @@ def test_stream_tells_of_new_alerts_and_new_actions(tiny_url: str, make_config) 
 
 
 def test_unchanged_alerts_send_one_event_then_heartbeats(tiny_url: str, make_config) -> None:
-    app = create_app(make_config(tiny_url, alerts_refresh_s=0.5))
+    app = create_app(make_config(tiny_url, alerts_push=True, alerts_refresh_s=0.5))
     with app.server.app_context():
         from cockpit.runtime import current_runtime
 
@@ -68,14 +68,14 @@ def test_unchanged_alerts_send_one_event_then_heartbeats(tiny_url: str, make_con
 
 
 def test_stream_needs_a_signed_in_user(tiny_url: str, make_config) -> None:
-    client = create_app(make_config(tiny_url)).server.test_client()
+    client = create_app(make_config(tiny_url, alerts_push=True)).server.test_client()
     response = client.get(STREAM)
     assert response.status_code == 401
     assert response.json["error"]["status"] == 401
 
 
 def test_stream_switched_off_is_a_clear_404(tiny_url: str, make_config) -> None:
-    response = signed_in(make_config(tiny_url, alerts_push=False)).get(STREAM)
+    response = signed_in(make_config(tiny_url)).get(STREAM)  # push is off by default
     assert response.status_code == 404
     assert "alerts.push" in response.json["error"]["message"]
 
@@ -86,7 +86,7 @@ def test_streams_share_one_version_check_per_interval(tiny_url: str, make_config
 
     calls = []
     monkeypatch.setattr(stream_module, "live_version", lambda wh, appdb: calls.append(1) or "v1")
-    app = create_app(make_config(tiny_url))
+    app = create_app(make_config(tiny_url, alerts_push=True))
     with app.server.app_context():
         rt = current_runtime()
         # Many consoles' streams checking within one interval: the app database is asked once.

@@ -57,9 +57,12 @@ def free_port() -> int:
 
 def test_gunicorn_workers_share_sessions_and_cache(tmp_path: Path, demo_sqlite_url: str, redis_url: str) -> None:
     port = free_port()
+    push_config = tmp_path / "push.yaml"
+    push_config.write_text("alerts:\n  push: true\n", encoding="utf-8")
     env = os.environ | {
         "COCKPIT_WAREHOUSE_URL": demo_sqlite_url, "COCKPIT_APP_DB_URL": f"sqlite:///{tmp_path}/app.db",
         "COCKPIT_CACHE_URL": redis_url, "COCKPIT_ADMIN_PASSWORD": "pw-gunicorn",
+        "COCKPIT_CONFIG": str(push_config),
     }
     env.pop("COCKPIT_SECRET_KEY", None)  # workers must agree on the key stored in the app database
     # As the README deploys it: threaded workers, so open alert streams do not take whole workers.
@@ -81,7 +84,7 @@ def test_gunicorn_workers_share_sessions_and_cache(tmp_path: Path, demo_sqlite_u
                              allow_redirects=False)
         assert login.status_code == 303
 
-        # Six duty consoles hold their alert streams open meanwhile.
+        # Six duty consoles (alerts.push: true) hold their alert streams open meanwhile.
         streams = [session.get(f"{base}/api/v1/alerts/stream", stream=True, timeout=(5, 30),
                                headers={"Connection": "close"}) for _ in range(6)]
 
