@@ -12,7 +12,7 @@ import pandas as pd
 
 from demo.emergency import RIVERS
 from demo.rand import rng_for
-from demo.regions import offset_point
+from demo.regions import inside_county, offset_point
 
 CATEGORIES = ("fire", "geological", "epidemic", "flood", "weather", "safety", "traffic", "other")
 OPEN_STATUSES = ("new", "acknowledged", "dispatched")
@@ -93,7 +93,7 @@ def alert_row(rng: np.random.Generator, places: list[tuple[str, str, float, floa
     lon = lat = None
     if rng.random() >= 0.05:
         lons, lats = offset_point(rng, plon, plat, 10.0 if len(code) == 6 else 3.0, 1)
-        lon, lat = float(lons[0]), float(lats[0])
+        lon, lat = inside_county(code, float(lons[0]), float(lats[0]), (plon, plat))
     if status in ("resolved", "closed"):
         updated = occurred + timedelta(minutes=int(rng.integers(60, 72 * 60)))
     elif status == "new":

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from demo.rand import rng_for
-from demo.regions import COUNTIES, offset_point
+from demo.regions import COUNTIES, inside_county, offset_point
 
 DEPARTMENTS: list[tuple[str, str]] = [
     ("YJGLJ", "吕梁市应急管理局"),
@@ -76,8 +76,9 @@ def cameras_frame(seed: int, regions: pd.DataFrame, n: int = 300) -> pd.DataFram
         # GB/T 28181: 8-digit centre code, 2-digit trade, 3-digit type (132 = IP camera), net flag, serial.
         camera_id = f"{code}00" + "00" + "132" + "0" + f"{i + 1:06d}"
         stream = f"http://media.lvliang.gov.local/live/{camera_id}.m3u8" if rng.random() < 0.05 else None
-        rows.append(dict(camera_id=camera_id, name=f"{cname}{name}", region_code=code, lon=float(plon[0]),
-                         lat=float(plat[0]), kind=str(kind), stream_url=stream,
+        clon, clat = inside_county(code, float(plon[0]), float(plat[0]), (lon, lat))
+        rows.append(dict(camera_id=camera_id, name=f"{cname}{name}", region_code=code, lon=clon,
+                         lat=clat, kind=str(kind), stream_url=stream,
                          status="offline" if rng.random() < 0.1 else "online", owner_dept=_CAMERA_OWNER[kind]))
     return pd.DataFrame(rows)
 
@@ -116,6 +117,7 @@ def resources_frame(seed: int, regions: pd.DataFrame, n: int = 150) -> pd.DataFr
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
             name += f"（{seen[name]}号点）"
+        rlon, rlat = inside_county(code, float(plon[0]), float(plat[0]), (lon, lat))
         rows.append(dict(resource_id=f"RES-{i + 1:04d}", kind=kind, name=name, region_code=code,
-                         lon=float(plon[0]), lat=float(plat[0]), capacity=cap.format(**fill), dept_code=dept))
+                         lon=rlon, lat=rlat, capacity=cap.format(**fill), dept_code=dept))
     return pd.DataFrame(rows)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from demo.emergency import DEPT_NAME, RIVERS
 from demo.rand import rng_for
-from demo.regions import COUNTIES, offset_point
+from demo.regions import COUNTIES, inside_county, offset_point
 
 # How many projects of each state; the first project is on track (a bad row is placed on it).
 STATE_COUNTS = {"on_track": 30, "lagging": 14, "seriously_lagging": 12, "overdue": 12, "completed": 12}
@@ -128,8 +128,9 @@ def projects_frames(seed: int, regions: pd.DataFrame, end_period: str) -> tuple[
                                  note=notes[k]))
         plon, plat = offset_point(rng, clon, clat, 15.0, 1)
         start_date, end_date = _date(start, int(rng.integers(1, 29))), _date(planned_end, int(rng.integers(1, 29)))
+        plon, plat = inside_county(county, float(plon[0]), float(plat[0]), (clon, clat))
         dims.append(dict(project_code=code, name=name, category=category, level=level, region_code=county,
-                         lon=float(plon[0]), lat=float(plat[0]), owner_dept=owner, start_date=start_date,
+                         lon=plon, lat=plat, owner_dept=owner, start_date=start_date,
                          planned_end_date=end_date, total_investment=total))
         k = int(rng.integers(3, 7))
         chosen = [0] + sorted(rng.choice(np.arange(1, 5), k - 2, replace=False).tolist()) + [5]

@@ -1,10 +1,16 @@
 """吕梁市 and its counties (real GB/T 2260 codes), with generated townships and villages."""
 from __future__ import annotations
 
+import functools
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.geometry
+import shapely.prepared
 
 from demo.rand import rng_for
 
@@ -63,6 +69,35 @@ def pinyin_join(parts: list[str]) -> str:
     return out.capitalize()
 
 
+COUNTIES_FILE = Path(__file__).parent / "data" / "lvliang_counties.geojson"
+# Steps, from the point back to the anchor, tried when a point falls outside its county.
+_PULL_STEPS = np.linspace(0.9, 0.0, 10)
+
+
+@functools.cache
+def _county_shapes() -> dict[str, shapely.prepared.PreparedGeometry]:
+    collection = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
+    return {f["id"]: shapely.prepared.prep(shapely.geometry.shape(f["geometry"])) for f in collection["features"]}
+
+
+def inside_county(code: str, lon: float, lat: float, anchor: tuple[float, float]) -> tuple[float, float]:
+    """(lon, lat) when it lies in the real county of region `code`, else the point pulled back
+    toward `anchor` (a point inside that county) until it does.
+
+    Random offsets around a county seat or a township otherwise land in the next county about
+    a third of the time, and a map with real borders shows the alert in the wrong place. No
+    random numbers are drawn, so the rest of the demo data stays as it was.
+    """
+    shape = _county_shapes().get(code[:6])
+    if shape is None or shape.contains(shapely.Point(lon, lat)):
+        return lon, lat
+    for t in _PULL_STEPS:
+        pulled = (round(anchor[0] + t * (lon - anchor[0]), 4), round(anchor[1] + t * (lat - anchor[1]), 4))
+        if shape.contains(shapely.Point(*pulled)):
+            return pulled
+    return anchor
+
+
 def offset_point(rng: np.random.Generator, lon: float, lat: float, max_km: float, n: int) -> tuple[np.ndarray, np.ndarray]:
     """n points uniformly within max_km of (lon, lat), rounded to ~10 m."""
     r = max_km * np.sqrt(rng.uniform(0.05, 1.0, n))
@@ -113,10 +148,11 @@ def build_regions(seed: int, scale: int = 1) -> pd.DataFrame:
             tcode = f"{code}{counters[kind]:03d}"
             counters[kind] += 1
             is_street = kind == "街道"
+            tlon, tlat = inside_county(code, float(sl[i] if is_street else tl[i]),
+                                       float(sb[i] if is_street else tb[i]), (lon, lat))
             townships.append(dict(region_code=tcode, name=zh + kind,
                                   name_en=f"{en} {dict(街道='Jiedao', 镇='Zhen', 乡='Xiang')[kind]}",
-                                  level="township", parent_code=code,
-                                  lon=float(sl[i] if is_street else tl[i]), lat=float(sb[i] if is_street else tb[i])))
+                                  level="township", parent_code=code, lon=tlon, lat=tlat))
     rows.extend(townships)
     for t in townships:
         is_street = t["name"].endswith("街道")
@@ -126,7 +162,8 @@ def build_regions(seed: int, scale: int = 1) -> pd.DataFrame:
         first = 1 if is_street else 200
         suffix, suffix_en = ("社区", "Shequ") if is_street else ("村", "Cun")
         for j, (zh, en) in enumerate(names):
+            vlon, vlat = inside_county(t["region_code"], float(vl[j]), float(vb[j]), (t["lon"], t["lat"]))
             rows.append(dict(region_code=f"{t['region_code']}{first + j:03d}", name=zh + suffix,
                              name_en=f"{en} {suffix_en}", level="village", parent_code=t["region_code"],
-                             lon=float(vl[j]), lat=float(vb[j])))
+                             lon=vlon, lat=vlat))
     return pd.DataFrame(rows, columns=["region_code", "name", "name_en", "level", "parent_code", "lon", "lat"])

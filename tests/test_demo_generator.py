@@ -3,10 +3,13 @@ on a throwaway PostgreSQL database."""
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
+import shapely
+import shapely.geometry
 from sqlalchemy import create_engine, inspect, text
 
 from conftest import DEMO_END_PERIOD as END
@@ -14,6 +17,7 @@ from demo.__main__ import main as cli
 from demo.generate import (ADDITIVE_INDICATORS, BAD_ROWS, COUNTIES, DEFAULT_SEED, WarehouseNotEmptyError,
                            build_demo_warehouse, resolved_bad_rows)
 from demo.live import insert_live_alerts
+from demo.regions import COUNTIES_FILE
 
 # Column lists copied from the contract, not from demo/schema.py, so the test checks the contract.
 CONTRACT = {
@@ -211,6 +215,21 @@ def test_households_cameras_departments_resources(db):
     resources = db("SELECT * FROM dim_resource")
     assert set(resources.kind) == {"rescue_team", "supply_depot", "shelter", "medical", "vehicle"}
     assert resources.dept_code.isin(depts.dept_code).all()
+
+
+@pytest.mark.parametrize("table,where", [
+    ("dim_region", "level IN ('township', 'village')"), ("fact_alert", "1 = 1"), ("dim_resource", "1 = 1"),
+    ("dim_camera", "1 = 1"), ("dim_project", "1 = 1")])
+def test_places_lie_in_their_real_county(db, table: str, where: str):
+    """On a map with the real county borders, everything is drawn inside the county it belongs to."""
+    counties = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
+    shapes = {f["id"]: shapely.geometry.shape(f["geometry"]) for f in counties["features"]}
+    places = db(f"SELECT region_code, lon, lat FROM {table} WHERE {where} AND lon IS NOT NULL")
+    places = places[places.region_code.astype(str).str[:6].isin(shapes)]  # bad rows name no county
+    assert len(places) > 50
+    outside = [row.region_code for row in places.itertuples()
+               if not shapes[str(row.region_code)[:6]].contains(shapely.Point(row.lon, row.lat))]
+    assert outside == []
 
 
 def test_bad_rows_exactly_as_documented(db):
