@@ -337,7 +337,7 @@ def _render(rt: Runtime, lang: str, live: pd.DataFrame, view: pd.DataFrame, now:
     bounds = collection_bounds(borders) if borders else None
     if bounds:
         centre, zoom = fit_view(bounds, *MAP_VIEW_PX)
-        center, zoom = (centre["lon"], centre["lat"]), zoom
+        center = (centre["lon"], centre["lat"])
     else:
         center, zoom = _city_center(rt), DEFAULT_MAP_ZOOM
     figure = alerts_map(view, center, lang, cfg.timezone, cfg.tile_url, zoom=zoom).to_plotly_json()

@@ -127,3 +127,14 @@ def pytest_setup_options() -> Options:
                  "--enable-unsafe-swiftshader"):
         options.add_argument(flag)
     return options
+
+
+@pytest.fixture
+def alerts_url(tmp_path: Path) -> str:
+    """A fresh SQLite copy of the hand-made alerts warehouse (tests/alerts_warehouse.py)."""
+    from tests.alerts_warehouse import build_alerts_warehouse
+
+    url = f"sqlite:///{tmp_path / 'alerts.db'}"
+    build_alerts_warehouse(url)
+    return url
+

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,22 +9,14 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from datasources.alerts import daily_counts, haversine_km, response_times
-from tests.alerts_warehouse import build_alerts_warehouse
 from tests.conftest import ADMIN_PASSWORD
 
 KM_PER_DEG = 6371.0088 * math.pi / 180  # a degree of latitude on the mean sphere
 
 
 @pytest.fixture
-def tiny_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'tiny.db'}"
-    build_alerts_warehouse(url)
-    return url
-
-
-@pytest.fixture
-def client(tiny_url: str, make_config) -> FlaskClient:
-    client = create_app(make_config(tiny_url, cache_ttl_s={"alerts": 0, "regions": 0})).server.test_client()
+def client(alerts_url: str, make_config) -> FlaskClient:
+    client = create_app(make_config(alerts_url, cache_ttl_s={"alerts": 0, "regions": 0})).server.test_client()
     assert client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD}).status_code == 303
     return client
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
-from tests.alerts_warehouse import build_alerts_warehouse, insert_alert
+from tests.alerts_warehouse import insert_alert
 from tests.conftest import ADMIN_PASSWORD
 from tests.test_list_patch import apply
 
@@ -31,15 +30,8 @@ def refresh_request(shown: str | None, pushed: str | None = None) -> dict:
 
 
 @pytest.fixture
-def tiny_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'tiny.db'}"
-    build_alerts_warehouse(url)
-    return url
-
-
-@pytest.fixture
-def client(tiny_url: str, make_config) -> FlaskClient:
-    client = create_app(make_config(tiny_url, cache_ttl_s={"alerts": 0})).server.test_client()
+def client(alerts_url: str, make_config) -> FlaskClient:
+    client = create_app(make_config(alerts_url, cache_ttl_s={"alerts": 0})).server.test_client()
     assert client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD}).status_code == 303
     return client
 
@@ -63,14 +55,14 @@ def row_ids(children: list[dict]) -> list[str]:
     return [child["props"]["id"]["id"] for child in children]
 
 
-def test_a_new_alert_reaches_a_console_as_one_inserted_row(client: FlaskClient, tiny_url: str) -> None:
+def test_a_new_alert_reaches_a_console_as_one_inserted_row(client: FlaskClient, alerts_url: str) -> None:
     early_in_an_ageing_step()
     first = refresh(client, None)
     shown_rows = first["alerts-list"]["children"]
     assert row_ids(shown_rows) == ["A1", "A6", "A2", "A5", "A4"]
     figure = first["alerts-map"]["figure"]
 
-    insert_alert(tiny_url, "LIVE-1", 2, "新发山体滑坡")
+    insert_alert(alerts_url, "LIVE-1", 2, "新发山体滑坡")
     changed = refresh(client, first["alerts-sig"]["data"], pushed="v2")
     patch = changed["alerts-list"]["children"]
     assert patch[PATCH] == PATCH

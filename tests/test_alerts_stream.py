@@ -1,7 +1,6 @@
 """Server push for duty consoles: `/api/v1/alerts/stream` on the hand-made alerts warehouse."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -9,17 +8,10 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from cockpit.api_alert_stream import events
-from tests.alerts_warehouse import build_alerts_warehouse, insert_alert
+from tests.alerts_warehouse import insert_alert
 from tests.conftest import ADMIN_PASSWORD
 
 STREAM = "/api/v1/alerts/stream"
-
-
-@pytest.fixture
-def tiny_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'tiny.db'}"
-    build_alerts_warehouse(url)
-    return url
 
 
 def signed_in(config) -> FlaskClient:
@@ -37,8 +29,8 @@ def data_events(chunks: Iterator[str | bytes]) -> Iterator[str]:
                 yield line.removeprefix("data: ")
 
 
-def test_stream_tells_of_new_alerts_and_new_actions(tiny_url: str, make_config) -> None:
-    client = signed_in(make_config(tiny_url, alerts_push=True, alerts_refresh_s=0.5, cache_ttl_s={"alerts": 0}))
+def test_stream_tells_of_new_alerts_and_new_actions(alerts_url: str, make_config) -> None:
+    client = signed_in(make_config(alerts_url, alerts_push=True, alerts_refresh_s=0.5, cache_ttl_s={"alerts": 0}))
     response = client.get(STREAM, buffered=False)
     assert response.status_code == 200
     assert response.mimetype == "text/event-stream"
@@ -46,7 +38,7 @@ def test_stream_tells_of_new_alerts_and_new_actions(tiny_url: str, make_config) 
     versions = data_events(response.response)
     try:
         first = next(versions)  # at once, so a reconnecting console catches up
-        insert_alert(tiny_url, "LIVE-1", 1, "新发森林火情")
+        insert_alert(alerts_url, "LIVE-1", 1, "新发森林火情")
         after_insert = next(versions)
         assert after_insert != first
         acted = client.post("/api/v1/alerts/A1/actions", json={"action": "acknowledge"})
@@ -57,8 +49,8 @@ def test_stream_tells_of_new_alerts_and_new_actions(tiny_url: str, make_config) 
         response.close()
 
 
-def test_unchanged_alerts_send_one_event_then_heartbeats(tiny_url: str, make_config) -> None:
-    app = create_app(make_config(tiny_url, alerts_push=True, alerts_refresh_s=0.5))
+def test_unchanged_alerts_send_one_event_then_heartbeats(alerts_url: str, make_config) -> None:
+    app = create_app(make_config(alerts_url, alerts_push=True, alerts_refresh_s=0.5))
     with app.server.app_context():
         from cockpit.runtime import current_runtime
 
@@ -67,26 +59,26 @@ def test_unchanged_alerts_send_one_event_then_heartbeats(tiny_url: str, make_con
     assert sum(line.startswith("data: ") for line in lines) == 1
 
 
-def test_stream_needs_a_signed_in_user(tiny_url: str, make_config) -> None:
-    client = create_app(make_config(tiny_url, alerts_push=True)).server.test_client()
+def test_stream_needs_a_signed_in_user(alerts_url: str, make_config) -> None:
+    client = create_app(make_config(alerts_url, alerts_push=True)).server.test_client()
     response = client.get(STREAM)
     assert response.status_code == 401
     assert response.json["error"]["status"] == 401
 
 
-def test_stream_switched_off_is_a_clear_404(tiny_url: str, make_config) -> None:
-    response = signed_in(make_config(tiny_url)).get(STREAM)  # push is off by default
+def test_stream_switched_off_is_a_clear_404(alerts_url: str, make_config) -> None:
+    response = signed_in(make_config(alerts_url)).get(STREAM)  # push is off by default
     assert response.status_code == 404
     assert "alerts.push" in response.json["error"]["message"]
 
 
-def test_streams_share_one_version_check_per_interval(tiny_url: str, make_config, monkeypatch) -> None:
+def test_streams_share_one_version_check_per_interval(alerts_url: str, make_config, monkeypatch) -> None:
     import cockpit.api_alert_stream as stream_module
     from cockpit.runtime import current_runtime
 
     calls = []
     monkeypatch.setattr(stream_module, "live_version", lambda wh, appdb: calls.append(1) or "v1")
-    app = create_app(make_config(tiny_url, alerts_push=True))
+    app = create_app(make_config(alerts_url, alerts_push=True))
     with app.server.app_context():
         rt = current_runtime()
         # Many consoles' streams checking within one interval: the app database is asked once.
