@@ -13,8 +13,8 @@ from components.cards import LEVEL_KEYS
 from components.formatting import MISSING, format_number, format_timestamp, is_missing
 
 LEVEL_COLOURS = {"1": "#ff4d4f", "2": "#ff9c2a", "3": "#f5d223", "4": "#3d8bff", "other": "#8fa8cc"}
-# A dark square over the whole world under the markers: a basemap that needs no tiles.
 BORDER_COLOUR = "#3d7fd9"
+# A dark square over the whole world under the markers: a basemap that needs no tiles.
 _DARK_BASE = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
     [[-180, -85], [-180, 85], [180, 85], [180, -85], [-180, -85]]]}}
 

@@ -117,7 +117,7 @@ def live_inputs(wh: Warehouse, appdb: Engine, region_code: str | None = None) ->
 def live_version(wh: Warehouse, appdb: Engine) -> str:
     """A token that changes when the open alerts or the cockpit's actions change.
 
-    Cheap enough to ask twice a second per console: the memoized open alerts' digest (one
+    Cheap enough to ask several times a second: the memoized open alerts' digest (one
     warehouse query per TTL per process) and one indexed lookup in the app database.
     """
     alerts = open_alerts(wh)

@@ -268,20 +268,25 @@ def _changes(rt: Runtime, before: dict[str, Any] | None, view: dict[str, Any]) -
     if before is None:
         return view["rows"], view["counts"], with_borders(view["figure"], _county_borders(rt)), view["feed"], notes
     rows = list_patch(before["row_keys"], view["row_keys"], view["rows"])
-    figure = _changed(before, view, "figure")
-    if figure is not no_update and before["digests"]["layout"] != view["digests"]["layout"]:
-        figure = with_borders(figure, _county_borders(rt))
-    elif figure is not no_update:
-        figure = Patch()
-        old_traces, new_traces = before["digests"]["traces"], view["digests"]["traces"]
-        if len(old_traces) == len(new_traces):
-            for index, (old, new) in enumerate(zip(old_traces, new_traces)):
-                if old != new:
-                    figure["data"][index] = view["figure"]["data"][index]
-        else:
-            figure["data"] = view["figure"]["data"]
     feed = no_update if before["feed"] == view["feed"] else view["feed"]
-    return rows, _changed(before, view, "counts"), figure, feed, notes
+    return rows, _changed(before, view, "counts"), _map_changes(rt, before, view), feed, notes
+
+
+def _map_changes(rt: Runtime, before: dict[str, Any], view: dict[str, Any]) -> Any:
+    """The map for a console that shows `before`: nothing, the changed traces, or (layout changed) all."""
+    if before["digests"]["figure"] == view["digests"]["figure"]:
+        return no_update
+    if before["digests"]["layout"] != view["digests"]["layout"]:
+        return with_borders(view["figure"], _county_borders(rt))
+    patch = Patch()
+    old_traces, new_traces = before["digests"]["traces"], view["digests"]["traces"]
+    if len(old_traces) != len(new_traces):
+        patch["data"] = view["figure"]["data"]
+        return patch
+    for index, (old, new) in enumerate(zip(old_traces, new_traces)):
+        if old != new:
+            patch["data"][index] = view["figure"]["data"][index]
+    return patch
 
 
 def _shared_render(cache: BaseCache, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
