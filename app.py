@@ -1,24 +1,26 @@
 """City Cockpit (城市领导驾驶舱): `python app.py` serves it; gunicorn serves `app:server`."""
 from __future__ import annotations
 
+import functools
 import logging
+import subprocess
 import sys
 from pathlib import Path
 
 import dash
 from flask import Flask
 
-from cockpit.api import register_api
-from cockpit.auth import ensure_admin, install_auth, secret_key_for
-from cockpit.config import Config, ConfigError, load_config
-from cockpit.demo_bootstrap import absolute_sqlite_url, ensure_demo_warehouse
-from cockpit.i18n import t
-from cockpit.prewarm import start_prewarm
-from cockpit.runtime import Runtime
-from cockpit.shell import register_shell_callbacks, shell_layout
+from core.config import PROJECT_DIR, Config, ConfigError, load_config
+from core.i18n import t, use_language
 from datasources.appdb import AppDB
 from datasources.cache import make_cache
+from datasources.engines.sqlite import absolute_url
 from datasources.warehouse import Warehouse
+from services.prewarm import start_prewarm
+from services.runtime import Runtime
+from web.api import register_api
+from web.auth import ensure_admin, install_auth, secret_key_for
+from web.shell import register_shell_callbacks, shell_layout
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,12 +28,11 @@ HERE = Path(__file__).resolve().parent
 def create_app(config: Config | None = None) -> dash.Dash:
     """Build the Dash app and its Flask server for one process."""
     config = config or load_config()
-    ensure_demo_warehouse(config)
-    warehouse = Warehouse(absolute_sqlite_url(config.warehouse_url), cache=make_cache(config.cache_url),
+    warehouse = Warehouse(absolute_url(config.warehouse_url, PROJECT_DIR), cache=make_cache(config.cache_url),
                           ttl_s=config.cache_ttl_s, stale_keep_s=config.stale_keep_s,
                           tables=config.tables, statement_timeout_s=config.statement_timeout_s,
                           pool_size=config.pool_size)
-    appdb = AppDB(absolute_sqlite_url(config.app_db_url))
+    appdb = AppDB(absolute_url(config.app_db_url, PROJECT_DIR))
     appdb.migrate()
     ensure_admin(appdb, config.admin_password)
 
@@ -42,6 +43,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     runtime = Runtime(config, warehouse, appdb)
     server.extensions["cockpit"] = runtime
+    # The request's language first: the sign-in guard's pages are worded in it too.
+    server.before_request(functools.partial(use_language, config.language))
     install_auth(server)
     register_api(server)
 
@@ -56,11 +59,27 @@ def create_app(config: Config | None = None) -> dash.Dash:
     return app
 
 
+@functools.cache
+def process_app() -> dash.Dash:
+    """The one app of this process, built on first use (gunicorn's `app:server`)."""
+    return create_app()
+
+
 def __getattr__(name: str) -> object:
-    # gunicorn imports `app:server`; build the app on that first access, not at import.
+    # gunicorn imports `app:server`; build the app on that first access, not at import, and
+    # only once however often the attribute is read.
     if name == "server":
-        return create_app().server
+        return process_app().server
     raise AttributeError(name)
+
+
+def build_missing_demo_warehouse() -> None:
+    """On the embedded default, build the demo warehouse first if it is missing.
+
+    Runs the demo generator's own command in a child process: the served code never imports
+    the generator, and a gunicorn deployment (which does not run this) never builds demo data.
+    """
+    subprocess.run([sys.executable, "-m", "demo", "ensure"], cwd=HERE, check=True)
 
 
 def main() -> None:
@@ -71,10 +90,12 @@ def main() -> None:
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
+    if config.uses_demo_warehouse and config.build_demo_if_missing:
+        build_missing_demo_warehouse()
     app = create_app(config)
     if not app.server.extensions["cockpit"].appdb.list_users():
-        print("尚无用户：设置 COCKPIT_ADMIN_PASSWORD 后重启，或运行 python3 -m cockpit.users add …\n"
-              "No users yet: restart with COCKPIT_ADMIN_PASSWORD set, or run python3 -m cockpit.users add …",
+        print("尚无用户：设置 COCKPIT_ADMIN_PASSWORD 后重启，或运行 python3 -m cli.users add …\n"
+              "No users yet: restart with COCKPIT_ADMIN_PASSWORD set, or run python3 -m cli.users add …",
               file=sys.stderr, flush=True)
     print(f"City Cockpit: http://{config.host}:{config.port}/", file=sys.stderr, flush=True)
     app.run(host=config.host, port=config.port, debug=False)

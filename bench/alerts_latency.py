@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -62,7 +62,7 @@ def serve(port: int, warehouse: str, app_db: str, counter_file: str) -> None:
     from sqlalchemy import event
 
     from app import create_app
-    from cockpit.config import load_config
+    from core.config import load_config
 
     os.environ.update(COCKPIT_ADMIN_PASSWORD=PASSWORD, COCKPIT_WAREHOUSE_URL=warehouse,
                       COCKPIT_APP_DB_URL=app_db, COCKPIT_PORT=str(port))
@@ -70,7 +70,7 @@ def serve(port: int, warehouse: str, app_db: str, counter_file: str) -> None:
     count = {"fact_alert": 0}
 
     @event.listens_for(app.server.extensions["cockpit"].warehouse.engine, "before_cursor_execute")
-    def _count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+    def _count(_conn, _cursor, statement, *_args) -> None:
         if "fact_alert" in statement:
             count["fact_alert"] += 1
 
@@ -156,7 +156,7 @@ def simulated_console(base: str, interval_s: float, push: bool, stop: threading.
             stop.wait(interval_s)
 
 
-def browser_console(base: str):  # noqa: ANN201 - selenium type
+def browser_console(base: str):
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.common.by import By
@@ -182,8 +182,8 @@ def engine_query_ms(warehouse: str, repeats: int = 20) -> float:
     """Median time of the open-alerts query run directly on the engine (no cache, no page)."""
     import sqlalchemy as sa
 
+    from core.contract import CLOSED_ALERT_STATUSES
     from datasources.alerts import ALERT_COLUMNS
-    from datasources.contract import CLOSED_ALERT_STATUSES
 
     engine = sa.create_engine(warehouse)
     a = sa.table("fact_alert", *[sa.column(c) for c in ALERT_COLUMNS])
@@ -202,7 +202,7 @@ def poll_cost_ms(warehouse: str, work: Path, repeats: int = 40) -> dict[str, flo
     """Server time of one console poll, in process (no network, no browser): median ms of
     an unchanged poll (204), a changed view another console already rendered, and a full render."""
     from app import create_app
-    from cockpit.config import Config
+    from core.config import Config
 
     app = create_app(Config(warehouse_url=warehouse, build_demo_if_missing=False, admin_password=PASSWORD,
                             app_db_url=f"sqlite:///{work / 'cost.db'}", secret_key="bench"))
@@ -212,7 +212,7 @@ def poll_cost_ms(warehouse: str, work: Path, repeats: int = 40) -> dict[str, flo
 
     def timed(sig: str | None, clear_renders: bool) -> float:
         if clear_renders:
-            for key in list(cache._cache):  # noqa: SLF001 - SimpleCache's store, to force a render
+            for key in list(cache._cache):
                 if ":alerts-console:" in key:
                     cache.delete(key)
         started = time.perf_counter()
@@ -225,11 +225,11 @@ def poll_cost_ms(warehouse: str, work: Path, repeats: int = 40) -> dict[str, flo
             "full render": statistics.median(timed(None, True) for _ in range(repeats // 4))}
 
 
-def insert_alert(engine, alert_id: str) -> float:  # noqa: ANN001
+def insert_alert(engine, alert_id: str) -> float:
     """Insert one new red/orange alert; return the commit time (epoch ms)."""
     from demo.schema import fact_alert
 
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with engine.begin() as conn:
         conn.execute(fact_alert.insert(), [{
             "alert_id": alert_id, "category": "fire", "level": random.choice([1, 2]), "title": f"压测预警 {alert_id}",
@@ -263,7 +263,7 @@ def main() -> None:
 
     import sqlalchemy as sa
 
-    from cockpit.config import load_config
+    from core.config import load_config
 
     work = Path(tempfile.mkdtemp(prefix="alerts_bench_"))
     wh_path = work / "warehouse.db"

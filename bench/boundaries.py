@@ -29,11 +29,11 @@ from flask_caching.backends import SimpleCache
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from datasources.boundaries import region_boundaries  # noqa: E402
-from datasources.warehouse import Warehouse  # noqa: E402
-from demo.generate import DEFAULT_SEED  # noqa: E402
-from demo.regions import COUNTY_CODES, build_regions  # noqa: E402
-from demo.schema import dim_region  # noqa: E402
+from datasources.boundaries import region_boundaries
+from datasources.warehouse import Warehouse
+from demo.generate import DEFAULT_SEED
+from demo.regions import COUNTY_CODES, build_regions
+from demo.schema import dim_region
 
 CITY = "141100"
 

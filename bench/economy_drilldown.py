@@ -28,10 +28,10 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
-from cockpit.config import Config  # noqa: E402
-from datasources.boundaries import region_boundaries  # noqa: E402
-from datasources.regions import regions  # noqa: E402
+from app import create_app
+from core.config import Config
+from datasources.boundaries import region_boundaries
+from datasources.regions import regions
 
 
 def percentile(values: list[float], q: float) -> float:

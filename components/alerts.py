@@ -1,16 +1,18 @@
 """Duty-console pieces as pure functions: alert rows, level counts, maps, the detail view, statistics."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Mapping
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from cockpit.i18n import t
 from components.cards import LEVEL_KEYS
 from components.formatting import MISSING, format_number, format_timestamp, is_missing
+from core.i18n import t
 
 LEVEL_COLOURS = {"1": "#ff4d4f", "2": "#ff9c2a", "3": "#f5d223", "4": "#3d8bff", "other": "#8fa8cc"}
 BORDER_COLOUR = "#3d7fd9"
@@ -54,7 +56,7 @@ def age_label(occurred_at: object, now: datetime, lang: str) -> str:
     except ValueError:
         return MISSING
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     minutes = max(int((now - moment).total_seconds() // 60), 0)
     if minutes < 120:
         return t("alerts.minutes_ago", lang, n=minutes)
@@ -354,3 +356,8 @@ def overdue_notice(alerts: pd.DataFrame, lang: str) -> html.A | None:
     titles = "、".join(str(v) for v in overdue["title"].head(3)) + ("…" if len(overdue) > 3 else "")
     return html.A(f"{t('overview.overdue', lang, n=len(overdue))}：{titles}", href="/alerts?status=new",
                   className="overview-overdue", id="overview-overdue")
+
+
+def new_token() -> str:
+    """A fresh seed for request ids: one per form submission that succeeded or was refused."""
+    return secrets.token_urlsafe(12)

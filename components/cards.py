@@ -1,14 +1,13 @@
 """Overview cards: headline indicators, open alerts by level, key projects by state."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
-
 from dash import html
 
-from cockpit.i18n import t
 from components.formatting import MISSING, format_number, format_pct, is_missing, period_label
+from core.i18n import t
 
 LEVEL_KEYS = {"1": "red", "2": "orange", "3": "yellow", "4": "blue"}
 

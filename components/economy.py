@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import io
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 
-from cockpit.forecast import Forecast
-from cockpit.i18n import t
 from components.formatting import MISSING, format_number, format_pct, is_missing, period_label
-from datasources.economy import Headline
+from core.forecast import Forecast
+from core.i18n import t
+from core.rules import Headline
 
 GRAPH_HEIGHT = 340
 # Colours that read on both the dark and the light theme (plotly does not see CSS variables).
@@ -279,7 +280,7 @@ def export_table(kind: str, frame: pd.DataFrame, indicator: Mapping[str, Any], r
 
 
 def export_filename(parts: Sequence[str], extension: str = "") -> str:
-    """`地区生产总值_走势_吕梁市_2026-10.csv`: indicator, chart, region and period (no extension: a stem)."""
+    """`地区生产总值_走势_某某市_2026-10.csv`: indicator, chart, region and period (no extension: a stem)."""
     stem = "_".join(p.replace("/", "-").replace(" ", "") for p in parts if p)
     return f"{stem}.{extension}" if extension else stem
 

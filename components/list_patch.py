@@ -7,8 +7,9 @@ was made meanwhile, so a patch always lands on the list it was computed from.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from difflib import SequenceMatcher
-from typing import Any, Hashable, Sequence
+from typing import Any
 
 from dash import Patch, no_update
 

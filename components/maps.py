@@ -11,9 +11,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from cockpit.i18n import t
 from components.formatting import MISSING, format_number
-from datasources.boundaries import BoundaryFileError, collection_bounds, fit_view
+from core.errors import BoundaryFileError
+from core.geo import collection_bounds, fit_view
+from core.i18n import t
 
 # ColorBrewer GnBu: readable on the dark and the light theme alike.
 DEFAULT_COLORSCALE = [[0.0, "#e0f3db"], [0.5, "#43a2ca"], [1.0, "#0868ac"]]

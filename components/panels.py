@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from dash.development.base_component import Component
 
-from cockpit.i18n import t
 from components.cards import panel_message
-from datasources.warehouse import MissingSchema, WarehouseUnavailable
+from core.errors import MissingSchema, WarehouseUnavailable
+from core.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -23,3 +25,12 @@ def guarded(render: Callable[[], Component | list[Component]], lang: str) -> Com
     except WarehouseUnavailable as exc:
         log.warning("warehouse unreachable: %s", exc)
         return panel_message(t("error.unreachable", lang))
+
+
+def _raise(exc: Exception) -> Any:
+    raise exc
+
+
+def failure_panel(exc: MissingSchema | WarehouseUnavailable, lang: str) -> Any:
+    """The panel message `guarded` shows for this failure (missing table, unreachable warehouse)."""
+    return guarded(partial(_raise, exc), lang)

@@ -1,13 +1,13 @@
 """Key-project views: the project table as a pure function of the project frame."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 from dash import html
 
-from cockpit.i18n import t
 from components.formatting import format_number, format_pct, is_missing
+from core.i18n import t
 
 
 def _pct_bar(actual: float | None, planned: float | None) -> html.Div:

@@ -8,32 +8,31 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.regions import is_region_code
+from datasources.engines import create_appdb_engine, lock_migrations
+
+# What callers catch when the application database fails: they need not know it is SQLAlchemy.
+AppDatabaseError = SQLAlchemyError
+
 ROLES = ("admin", "leader", "duty_officer", "analyst")
 
 _USERNAME = re.compile(r"[\w.@-]{1,64}")
-_REGION_CODE = re.compile(r"\d{6}|\d{9}|\d{12}")
-# Any constant works; it only has to be the same in every process migrating one database.
-_PG_MIGRATION_LOCK_KEY = 0x636F636B  # "cock"
-SQLITE_WAL_SWITCH_WAIT_S = 10
 
 
 def utc_now() -> datetime:
     """The current time as an aware UTC datetime, the only kind the app database stores."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UtcDateTime(sa.types.TypeDecorator):
@@ -51,14 +50,14 @@ class UtcDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime for a UTC column; pass an aware datetime")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -180,56 +179,12 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
 
-def _switch_to_wal(cursor: Any) -> None:
-    """`PRAGMA journal_mode=WAL`, retried: switching a new database to WAL needs a lock that
-    SQLite's busy timeout does not wait for, and another process may be starting at the same time."""
-    deadline = time.monotonic() + SQLITE_WAL_SWITCH_WAIT_S
-    while True:
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-def _install_sqlite_pragmas(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # pysqlite would otherwise commit before DDL on its own; SQLAlchemy issues BEGIN below.
-        dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA busy_timeout=10000")
-        _switch_to_wal(cursor)
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        # IMMEDIATE takes the write lock up front, so concurrent migrators queue instead of
-        # failing with "database is locked" when upgrading a read lock.
-        immediate = conn.get_execution_options().get("cockpit_begin_immediate")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
 class AppDB:
     """Access to the application database through one pooled SQLAlchemy engine."""
 
     def __init__(self, url: str) -> None:
         """Create the engine; for SQLite also the folder of the database file."""
-        parsed = sa.make_url(url)
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if parsed.get_backend_name() == "sqlite":
-            database = parsed.database or ""
-            if database and database != ":memory:" and not database.startswith("file:"):
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-            # A health check must answer "down", not hang, when the server is unreachable.
-            kwargs["connect_args"] = {"connect_timeout": 10}
-        self.engine: Engine = sa.create_engine(parsed, **kwargs)
-        if parsed.get_backend_name() == "sqlite":
-            _install_sqlite_pragmas(self.engine)
+        self.engine: Engine = create_appdb_engine(url)
 
     def migrate(self) -> int:
         """Apply pending migrations in order, one transaction each; return the version now.
@@ -243,8 +198,7 @@ class AppDB:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(cockpit_begin_immediate=True)
                 with conn.begin():
-                    if conn.dialect.name == "postgresql":
-                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK_KEY)))
+                    lock_migrations(conn)
                     if self._version(conn) >= migration.version:
                         continue
                     migration.apply(conn)
@@ -289,7 +243,7 @@ class AppDB:
             raise ValueError(f"invalid role {role!r}: expected one of {', '.join(ROLES)}")
         if not password:
             raise ValueError("the password must not be empty")
-        if region_scope is not None and not _REGION_CODE.fullmatch(region_scope):
+        if region_scope is not None and not is_region_code(region_scope):
             raise ValueError(f"invalid region scope {region_scope!r}: expected a 6, 9 or 12 digit region code")
         now = utc_now()
         changes: dict[str, Any] = {"password_hash": generate_password_hash(password), "role": role,

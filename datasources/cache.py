@@ -11,14 +11,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
-from datetime import datetime, timezone
-from typing import Callable, ParamSpec, TypeVar
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 from cachelib import BaseCache
 from flask_caching.backends import NullCache, RedisCache, SimpleCache
 
-from datasources.warehouse import Warehouse, WarehouseUnavailable
+from core.errors import WarehouseUnavailable
+from datasources.warehouse import Warehouse
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=pd.DataFrame)
@@ -74,7 +76,7 @@ def dataset(name: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
             finally:
                 if acquired:
                     wh.cache.delete(lock_key)
-            value.attrs["fetched_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            value.attrs["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             value.attrs["stale"] = False
             ttl = wh.ttl_s.get(name, 60)
             if ttl > 0:  # cachelib reads 0 as "never expires"; here it means "do not cache"

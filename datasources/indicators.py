@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from cockpit.rules import change_tone, completion_pct, time_progress_pct
+from core.rules import change_tone, completion_pct, time_progress_pct
 from datasources.cache import dataset
 from datasources.warehouse import Warehouse
 

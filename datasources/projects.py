@@ -6,9 +6,9 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from cockpit.rules import project_states
+from core.contract import PROJECT_STATES
+from core.rules import project_states
 from datasources.cache import dataset
-from datasources.contract import PROJECT_STATES
 from datasources.regions import within
 from datasources.warehouse import Warehouse
 

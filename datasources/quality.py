@@ -4,9 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from core.contract import ALERT_CATEGORIES, ALERT_LEVELS
+from core.errors import MissingSchema
+from core.rules import plausible_range
 from datasources.cache import dataset
-from datasources.contract import ALERT_CATEGORIES, ALERT_LEVELS
-from datasources.warehouse import MissingSchema, Warehouse
+from datasources.indicators import catalogue
+from datasources.warehouse import Warehouse
 
 
 def _count(wh: Warehouse, stmt: sa.Select) -> int:
@@ -16,7 +19,6 @@ def _count(wh: Warehouse, stmt: sa.Select) -> int:
 def _indicator_checks(wh: Warehouse) -> dict[str, int]:
     f = wh.table("fact_indicator")
     r = wh.table("dim_region")
-    d = wh.table("dim_indicator")
     value = wh.col(f, "value")
     keys = (sa.select(sa.func.count().label("n")).select_from(f)
             .group_by(f.c.indicator_code, f.c.region_code, f.c.period).having(sa.func.count() > 1).subquery())
@@ -25,12 +27,20 @@ def _indicator_checks(wh: Warehouse) -> dict[str, int]:
             ~sa.exists().where(r.c.region_code == f.c.region_code))),
         "null_value": _count(wh, sa.select(sa.func.count()).select_from(f).where(value.is_(None))),
         "duplicate": _count(wh, sa.select(sa.func.coalesce(sa.func.sum(keys.c.n - 1), 0))),
-        # A share in percent (unit %, not year-to-date growth) must lie in 0–100; a level cannot be negative.
-        "out_of_range": _count(wh, sa.select(sa.func.count()).select_from(
-            f.join(d, d.c.indicator_code == f.c.indicator_code)).where(sa.or_(
-                sa.and_(d.c.unit == "%", d.c.cumulative == 0, sa.or_(value < 0, value > 100)),
-                sa.and_(d.c.unit != "%", d.c.unit.not_like("%=%"), value < 0)))),
+        "out_of_range": _count(wh, sa.select(sa.func.count()).select_from(f).where(
+            _implausible(wh, f.c.indicator_code, value))),
     }
+
+
+def _implausible(wh: Warehouse, code: sa.ColumnElement[str], value: sa.ColumnElement[float]) -> sa.ColumnElement[bool]:
+    """SQL for `not core.rules.plausible(value, unit)`, the units read from the catalogue."""
+    by_range: dict[tuple[float, float | None], list[str]] = {}
+    cat = catalogue(wh)
+    for indicator, unit in zip(cat["indicator_code"], cat["unit"].astype(str)):
+        by_range.setdefault(plausible_range(unit), []).append(str(indicator))
+    outside = [sa.and_(code.in_(codes), sa.or_(value < low, *([value > high] if high is not None else [])))
+               for (low, high), codes in by_range.items()]
+    return sa.or_(sa.false(), *outside)
 
 
 def _alert_checks(wh: Warehouse) -> dict[str, int]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from core.regions import LEVEL_ORDER, code_prefix
 from datasources.cache import dataset
 from datasources.warehouse import Warehouse
-
-LEVEL_ORDER = ("province", "city", "county", "township", "village")
 
 
 @dataset("regions")
@@ -41,19 +40,6 @@ def children(wh: Warehouse, region_code: str) -> pd.DataFrame:
     """The regions one level below `region_code`."""
     table = regions(wh)
     return table[table["parent_code"] == region_code].reset_index(drop=True)
-
-
-def code_prefix(region_code: str) -> str:
-    """The code prefix shared by a region and everything below it (GB/T 2260 structure).
-
-    141100 (a city) → 1411; 141102 (a county) → 141102; 140000 (a province) → 14.
-    """
-    if len(region_code) == 6:
-        if region_code.endswith("0000"):
-            return region_code[:2]
-        if region_code.endswith("00"):
-            return region_code[:4]
-    return region_code
 
 
 def within(column: sa.ColumnElement[str], region_code: str) -> sa.ColumnElement[bool]:

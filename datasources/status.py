@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from core.errors import MissingSchema, WarehouseUnavailable
 from datasources.cache import dataset
-from datasources.warehouse import MissingSchema, Warehouse, WarehouseUnavailable
+from datasources.warehouse import Warehouse
 
 
 @dataclass(frozen=True)

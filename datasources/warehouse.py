@@ -6,88 +6,19 @@ contract's table names mapped by config, and the cache that the data functions s
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from cachelib import BaseCache
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from datasources.contract import CONTRACT
+from core.contract import CONTRACT
+from core.errors import MissingSchema, WarehouseUnavailable
+from datasources.engines import create_warehouse_engine
 
 SCHEMA_TTL_S = 300
-
-
-class WarehouseUnavailable(RuntimeError):
-    """The warehouse cannot be reached (down, network, missing file)."""
-
-
-class MissingSchema(LookupError):
-    """A contract table or required column is missing; `missing` names it (`table.column`)."""
-
-    def __init__(self, missing: str) -> None:
-        super().__init__(f"missing in the warehouse: {missing}")
-        self.missing = missing
-
-
-def _read_only_sqlite_url(url: sa.URL) -> sa.URL:
-    # mode=ro keeps a wrong path from silently creating an empty database file.
-    if url.database in (None, "", ":memory:") or url.database.startswith("file:"):
-        return url
-    return url.set(database=f"file:{url.database}", query={**url.query, "mode": "ro", "uri": "true"})
-
-
-def create_warehouse_engine(url: str, *, statement_timeout_s: float, pool_size: int) -> sa.Engine:
-    """A pooled, pre-pinged, read-only engine whose statements stop after the timeout."""
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    timeout_ms = int(statement_timeout_s * 1000)
-    if backend == "sqlite":
-        engine = sa.create_engine(_read_only_sqlite_url(parsed), pool_pre_ping=True,
-                                  connect_args={"timeout": statement_timeout_s})
-        _install_sqlite_timeout(engine, statement_timeout_s)
-        return engine
-    connect_args: dict[str, Any] = {}
-    if backend == "postgresql":
-        connect_args = {"connect_timeout": 5, "options": (
-            f"-c statement_timeout={timeout_ms} -c default_transaction_read_only=on")}
-    elif backend in {"mysql", "mariadb"}:
-        connect_args = {"connect_timeout": 5}
-    engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size,
-                              pool_recycle=1800, connect_args=connect_args)
-    if backend in {"mysql", "mariadb"}:
-        _install_mysql_timeout(engine, timeout_ms)
-    return engine
-
-
-def _install_sqlite_timeout(engine: sa.Engine, seconds: float) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        dbapi_conn.execute("PRAGMA query_only = ON")
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _arm(conn: sa.Connection, *_args: Any) -> None:
-        deadline = time.monotonic() + seconds
-        # SQLite has no statement timeout; a progress handler that returns true aborts the query.
-        conn.connection.dbapi_connection.set_progress_handler(
-            lambda: 1 if time.monotonic() > deadline else 0, 10_000)
-
-
-def _install_mysql_timeout(engine: sa.Engine, timeout_ms: int) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        with dbapi_conn.cursor() as cur:
-            # MySQL and Doris/StarRocks know max_execution_time (ms); MariaDB max_statement_time (s).
-            for statement in (f"SET SESSION max_execution_time = {timeout_ms}",
-                              f"SET SESSION max_statement_time = {timeout_ms / 1000}",
-                              "SET SESSION TRANSACTION READ ONLY"):
-                try:
-                    cur.execute(statement)
-                except Exception:  # noqa: BLE001 - an engine without the variable keeps its default
-                    pass
 
 
 class Warehouse:

@@ -52,6 +52,18 @@ def _live(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ensure(_args: argparse.Namespace) -> int:
+    from core.config import ConfigError, load_config
+    from demo.bootstrap import ensure_demo_warehouse
+
+    try:
+        ensure_demo_warehouse(load_config())
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demo", description="Demo warehouse for 吕梁市")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -69,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     lv.add_argument("--count", type=int, help="stop after this many")
     lv.add_argument("--seed", type=int)
     lv.set_defaults(run=_live)
+    en = sub.add_parser("ensure", help="build the configured demo warehouse if it is the embedded "
+                                       "default and missing (what `python3 app.py` runs first)")
+    en.set_defaults(run=_ensure)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import dash
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
-from sqlalchemy.exc import SQLAlchemyError
 
-from cockpit.alert_views import dept_options, failure_panel, new_token, region_names
-from cockpit.auth import current_user
-from cockpit.i18n import current_language, t
-from cockpit.runtime import current_runtime
-from components.alerts import ACTION_BUTTONS, detail_frame, detail_view, level_label, status_label
+from components.alerts import ACTION_BUTTONS, detail_frame, detail_view, level_label, new_token, status_label
 from components.cards import panel_message
-from datasources.alert_workflow import InvalidAction
-from datasources.alerts import UnknownAlert, act_on_alert, alert_detail
-from datasources.warehouse import MissingSchema, WarehouseUnavailable
+from components.panels import failure_panel
+from core.errors import InvalidAction, MissingSchema, UnknownAlert, WarehouseUnavailable
+from core.i18n import current_language, t
+from datasources.appdb import AppDatabaseError
+from services.alerts import act_on_alert, alert_detail
+from services.lookups import dept_options, region_names
+from web.auth import current_user
+from web.runtime import current_runtime
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def layout(alert_id: str | None = None, **_query: str) -> html.Div:
     lang = current_language()
     return html.Div([
         dcc.Link(t("alerts.d.back", lang), href="/alerts", className="app-button alerts-back"),
-        html.Section(detail_frame(alert_id, new_token(), dept_options(rt, lang), lang,
+        html.Section(detail_frame(alert_id, new_token(), dept_options(rt.warehouse), lang,
                                   int(rt.config.alerts_refresh_s * 1000)), className="panel alert-detail-page"),
     ], className="alerts-detail-page")
 
@@ -64,10 +64,10 @@ def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
     cfg = rt.config
     try:
         detail = alert_detail(rt.warehouse, rt.appdb.engine, alert_id, cfg.alert_ack_limit_min,
-                              datetime.now(timezone.utc), cfg.nearby_radius_km, cfg.nearby_cameras)
+                              datetime.now(UTC), cfg.nearby_radius_km, cfg.nearby_cameras)
     except UnknownAlert:
         return panel_message(t("alerts.d.unknown", lang, id=alert_id)), None, {"display": "none"}
-    except SQLAlchemyError as exc:
+    except AppDatabaseError as exc:
         log.warning("app database unreadable for alert %s: %s", alert_id, exc)
         return no_update, no_update, no_update
     except (MissingSchema, WarehouseUnavailable) as exc:
@@ -75,9 +75,9 @@ def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
     sig = _signature(detail)
     if sig == shown and ctx.triggered_id == "alert-detail-tick":
         raise PreventUpdate
-    names = region_names(rt, lang)
+    names = region_names(rt.warehouse, lang)
     code = str(detail.alert.get("region_code") or "")
-    dept_names = {o["value"]: o["label"] for o in dept_options(rt, lang)}
+    dept_names = {o["value"]: o["label"] for o in dept_options(rt.warehouse)}
     body = detail_view(detail.alert, region_name=names.get(code, code), actions=detail.actions, dept=detail.dept,
                        resources=detail.resources, cameras=detail.cameras, lang=lang, tz=cfg.timezone,
                        radius_km=cfg.nearby_radius_km, tile_url=cfg.tile_url,
@@ -115,7 +115,7 @@ def run_action(alert_id: str, action: str, dept: str | None, level: int | None, 
         return t(exc.key, lang, **values), "error", True
     except UnknownAlert:
         return t("alerts.d.unknown", lang, id=alert_id), "error", True
-    except (SQLAlchemyError, WarehouseUnavailable) as exc:
+    except (AppDatabaseError, WarehouseUnavailable) as exc:
         log.warning("alert action %s on %s not saved: %s", action, alert_id, exc)
         return t("alerts.err.db", lang, action=text), "error", False
     return t("alerts.dup" if result.duplicate else "alerts.ok", lang, action=text), "ok", True

@@ -1,7 +1,7 @@
 """Duty console `/alerts`: the live list of open alerts, counts, map, detail drawer and statistics.
 
 Live path: each console polls (`refresh`) every `alerts.refresh_s`; with `alerts.push` it
-instead holds a server-sent-events stream (`cockpit/api_alert_stream.py`) that says when the
+instead holds a server-sent-events stream (`web/api/alert_stream.py`) that says when the
 open alerts or their actions changed, polls only while the stream is down, and keeps a slow
 tick that moves ages and overdue marks on. `refresh` reads
 the city's open alerts from the memoized dataset (one warehouse query per TTL per process,
@@ -17,34 +17,58 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import dash
 import pandas as pd
 from cachelib import BaseCache
-from dash import (ALL, ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc,
-                  html, no_update)
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
-from sqlalchemy.exc import SQLAlchemyError
 
-from cockpit.alert_views import dept_options, failure_panel, new_token, region_names
-from cockpit.i18n import current_language, t
-from cockpit.runtime import Runtime, current_runtime
-from components.alerts import (alert_row, alerts_map, daily_chart, detail_frame, level_counts, level_key,
-                               response_table, with_borders)
+from components.alerts import (
+    alert_row,
+    alerts_map,
+    daily_chart,
+    detail_frame,
+    level_counts,
+    level_key,
+    new_token,
+    response_table,
+    with_borders,
+)
 from components.cards import LEVEL_KEYS, panel_message, skipped_note
 from components.formatting import format_timestamp
 from components.list_patch import list_patch
-from components.panels import guarded
-from datasources.alert_workflow import STATUSES, alert_states, combine
-from datasources.alerts import (alerts_since, console_alerts, daily_counts, hourly_counts, live_from,
-                                live_inputs, response_times)
+from components.panels import failure_panel, guarded
+from core.alert_lifecycle import STATUSES
+from core.contract import ALERT_CATEGORIES
+from core.errors import MissingSchema, WarehouseUnavailable
+from core.i18n import current_language, t
+from datasources.alert_states import alert_states
+from datasources.alerts import alerts_since, hourly_counts
+from datasources.appdb import AppDatabaseError
 from datasources.boundaries import BoundaryFileError, collection_bounds, fit_view, region_boundaries
-from datasources.contract import ALERT_CATEGORIES
 from datasources.regions import children, find_region, top_region_code
-from datasources.warehouse import MissingSchema, WarehouseUnavailable
+from services.alerts import combine, console_alerts, daily_counts, live_from, live_inputs, response_times
+from services.lookups import dept_options, region_names
+from services.runtime import Runtime
+from web.runtime import current_runtime
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +99,7 @@ def _counties(rt: Runtime, lang: str) -> list[dict[str, str]]:
         kids = children(rt.warehouse, top_region_code(rt.warehouse, rt.config.city_region_code))
     except (MissingSchema, WarehouseUnavailable):
         return []
-    names = region_names(rt, lang)
+    names = region_names(rt.warehouse, lang)
     return [{"label": names.get(str(c), str(c)), "value": str(c)} for c in kids["region_code"]]
 
 
@@ -149,7 +173,7 @@ def layout(level: str | None = None, category: str | None = None, county: str | 
                          className="app-button"),
                 html.Button(t("alerts.d.close", lang), id="alerts-drawer-close", className="app-button"),
             ], className="drawer-bar"),
-            detail_frame(alert, new_token(), dept_options(rt, lang), lang, int(rt.config.alerts_refresh_s * 1000)),
+            detail_frame(alert, new_token(), dept_options(rt.warehouse), lang, int(rt.config.alerts_refresh_s * 1000)),
         ], id="alerts-drawer", className="alerts-drawer" + (" is-open" if alert else "")),
     ], className="alerts-page")
 
@@ -205,7 +229,7 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
     cfg = rt.config
     step = int(time.time() // AGEING_STEP_S)
     # Ages and overdue marks are computed at the start of the step, so a view is one per signature.
-    now = datetime.fromtimestamp(step * AGEING_STEP_S, tz=timezone.utc)
+    now = datetime.fromtimestamp(step * AGEING_STEP_S, tz=UTC)
     filters = {"status": status or "open", "since": _since_iso(since, now), "region_code": county,
                "level": level, "category": category}
     cache = rt.warehouse.cache
@@ -240,7 +264,7 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
             changes = _changes(rt, None, _render(rt, lang, live, rows, now))
     except (MissingSchema, WarehouseUnavailable) as exc:
         return failure_panel(exc, lang), None, no_update, no_update, None, None
-    except SQLAlchemyError as exc:
+    except AppDatabaseError as exc:
         # The app database is down: keep showing the last list, and say why it is not moving.
         log.warning("app database unreadable for the duty console: %s", exc)
         return no_update, no_update, no_update, no_update, None, panel_message(t("alerts.appdb_down", lang))
@@ -322,7 +346,7 @@ def _digest(value: Any) -> str:
 def _render(rt: Runtime, lang: str, live: pd.DataFrame, view: pd.DataFrame, now: datetime) -> dict[str, Any]:
     """List rows (and a key per row), counts, map figure, browser feed and notes for one view."""
     cfg = rt.config
-    names = region_names(rt, lang)
+    names = region_names(rt.warehouse, lang)
     rows = [alert_row(r, names, lang, cfg.timezone, now) for r in view.head(MAX_ROWS).to_dict("records")]
     notes = []
     if view.empty:
@@ -385,7 +409,7 @@ def show_stats(tab: str, county: str | None) -> Any:
     cfg = rt.config
 
     def render() -> Any:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         since = (now - timedelta(days=STATS_DAYS)).strftime("%Y-%m-%dT%H:00:00Z")
         hourly = hourly_counts(rt.warehouse, since, county)
         alerts = alerts_since(rt.warehouse, since, county)
@@ -393,8 +417,8 @@ def show_stats(tab: str, county: str | None) -> Any:
                            cfg.alert_ack_limit_min)
         combined["county"] = combined["region_code"].astype(str).str[:6]
         combined["dept_code"] = combined["dept_code"].fillna("-")
-        names = region_names(rt, lang)
-        depts = {o["value"]: o["label"] for o in dept_options(rt, lang)} | {"-": t("alerts.s.unassigned", lang)}
+        names = region_names(rt.warehouse, lang)
+        depts = {o["value"]: o["label"] for o in dept_options(rt.warehouse)} | {"-": t("alerts.s.unassigned", lang)}
         chart = {"config": {"displayModeBar": False}}
         return html.Div([
             html.Div(t("alerts.s.range", lang, days=STATS_DAYS), className="muted"),

@@ -16,21 +16,44 @@ import dash
 import pandas as pd
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from cockpit.i18n import current_language, t
-from cockpit.runtime import current_runtime
 from components.cards import panel_message, skipped_note
-from components.economy import (comparison_grid, completion_figure, csv_bytes, export_buttons, export_filename,
-                                export_table, forecast_figure, forecast_sentence, graph,
-                                headline_figures, indicator_name, ranking_figure, region_label, trend_figure,
-                                xlsx_bytes)
+from components.economy import (
+    comparison_grid,
+    completion_figure,
+    csv_bytes,
+    export_buttons,
+    export_filename,
+    export_table,
+    forecast_figure,
+    forecast_sentence,
+    graph,
+    headline_figures,
+    indicator_name,
+    ranking_figure,
+    region_label,
+    trend_figure,
+    xlsx_bytes,
+)
 from components.formatting import format_pct, period_label
 from components.maps import boundaries_notes, boundary_error_message, choropleth_figure
 from components.panels import guarded
+from core.i18n import current_language, t
+from core.periods import PERIOD
 from datasources.boundaries import BoundaryFileError, region_boundaries
-from datasources.economy import (CHARTS, MEASURES, PERIOD, chart_data, children_comparison, economy_warnings,
-                                 forecast_for, headline, indicator_values, region_family, trend_frame)
+from datasources.economy import indicator_values, region_family
 from datasources.indicators import catalogue
 from datasources.regions import top_region_code
+from services.economy import (
+    CHARTS,
+    MEASURES,
+    chart_data,
+    children_comparison,
+    economy_warnings,
+    forecast_for,
+    headline,
+    trend_frame,
+)
+from web.runtime import current_runtime
 
 dash.register_page(__name__, path="/economy", path_template="/economy/<region_code>",
                    nav_key="nav.economy", nav_order=10)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from cockpit.i18n import current_language, t
+from core.i18n import current_language, t
 
 dash.register_page(__name__)
 

@@ -1,21 +1,21 @@
 """Overview `/`: headline indicators, open alerts by level, key projects by state."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dash
 from dash import Input, Output, callback, dcc, html
 
-from cockpit.i18n import current_language, t
-from cockpit.runtime import current_runtime
 from components.alerts import overdue_notice
 from components.cards import alert_level_tiles, kpi_card, project_state_tiles, quality_summary, skipped_note
 from components.panels import guarded
-from datasources.alerts import count_by_level, live_alerts
+from core.i18n import current_language, t
 from datasources.indicators import latest_values
 from datasources.projects import count_by_state, project_status
 from datasources.quality import data_quality
 from datasources.regions import top_region_code
+from services.alerts import count_by_level, live_alerts
+from web.runtime import current_runtime
 
 dash.register_page(__name__, path="/", nav_key="nav.overview", nav_order=0)
 
@@ -78,7 +78,7 @@ def overview_panels() -> tuple[object, object, object, object]:
 
     def alerts() -> list:
         # Open by the combined status (warehouse and duty-console actions), overdue ones named.
-        frame = live_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(timezone.utc))
+        frame = live_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(UTC))
         extra = [overdue_notice(frame, lang), skipped_note(frame.attrs.get("skipped", {}), lang)]
         return alert_level_tiles(count_by_level(frame), lang) + [e for e in extra if e is not None]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, callback, dcc, html
 
-from cockpit.i18n import current_language, t
-from cockpit.runtime import current_runtime
 from components.cards import project_state_tiles, skipped_note
 from components.panels import guarded
 from components.projects import project_table
-from datasources.contract import PROJECT_STATES
+from core.contract import PROJECT_STATES
+from core.i18n import current_language, t
 from datasources.projects import count_by_state, project_status
 from datasources.regions import regions
+from web.runtime import current_runtime
 
 dash.register_page(__name__, path="/projects", nav_key="nav.projects", nav_order=30)
 

@@ -2,7 +2,7 @@
 coordinates (A6), departments, and resources and cameras at distances known by hand."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -21,7 +21,7 @@ def insert(conn: sa.Connection, table: str, rows: list[dict]) -> None:
 def add_rows(url: str) -> None:
     """A6 with coordinates, departments, resources and cameras at known distances from it."""
     engine = sa.create_engine(url)
-    occurred = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    occurred = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     with engine.begin() as conn:
         insert(conn, "fact_alert", [
             {"alert_id": "A6", "category": "geological", "level": 2, "title": "山体滑坡隐患",
@@ -61,5 +61,5 @@ def insert_alert(url: str, alert_id: str, level: int, title: str, **values: obje
         insert(conn, "fact_alert", [{
             "alert_id": alert_id, "category": "fire", "level": level, "title": title, "region_code": "141102",
             "lon": 111.15, "lat": 37.52, "source": "sensor", "status": "new",
-            "occurred_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), **values}])
+            "occurred_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), **values}])
     engine.dispose()

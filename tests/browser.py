@@ -9,7 +9,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app import create_app
-from cockpit.config import Config
+from core.config import Config
 from tests.conftest import ADMIN_PASSWORD
 
 

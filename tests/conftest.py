@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
 from selenium.webdriver.chrome.options import Options
 
-from cockpit.config import Config
+from core.config import Config
 
 PG_ADMIN_URL = os.environ.get("COCKPIT_TEST_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

@@ -8,7 +8,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
-from datasources.alerts import daily_counts, haversine_km, response_times
+from core.geo import haversine_km
+from services.alerts import daily_counts, response_times
 from tests.conftest import ADMIN_PASSWORD
 
 KM_PER_DEG = 6371.0088 * math.pi / 180  # a degree of latitude on the mean sphere

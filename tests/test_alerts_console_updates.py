@@ -116,7 +116,7 @@ def _as_patch(wire: dict):
     from dash import Patch
 
     patch = Patch()
-    patch._operations.extend(wire["operations"])  # noqa: SLF001 - rebuilding from the wire form
+    patch._operations.extend(wire["operations"])
     return patch
 
 

@@ -1,15 +1,14 @@
 """Server push for duty consoles: `/api/v1/alerts/stream` on the hand-made alerts warehouse."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
-from cockpit.api_alert_stream import events
 from tests.alerts_warehouse import insert_alert
 from tests.conftest import ADMIN_PASSWORD
+from web.api.alert_stream import events
 
 STREAM = "/api/v1/alerts/stream"
 
@@ -52,7 +51,7 @@ def test_stream_tells_of_new_alerts_and_new_actions(alerts_url: str, make_config
 def test_unchanged_alerts_send_one_event_then_heartbeats(alerts_url: str, make_config) -> None:
     app = create_app(make_config(alerts_url, alerts_push=True, alerts_refresh_s=0.5))
     with app.server.app_context():
-        from cockpit.runtime import current_runtime
+        from web.runtime import current_runtime
 
         lines = list(events(current_runtime(), lifetime_s=1.0))
     assert lines[0] == "retry: 1000\n\n"
@@ -73,8 +72,8 @@ def test_stream_switched_off_is_a_clear_404(alerts_url: str, make_config) -> Non
 
 
 def test_streams_share_one_version_check_per_interval(alerts_url: str, make_config, monkeypatch) -> None:
-    import cockpit.api_alert_stream as stream_module
-    from cockpit.runtime import current_runtime
+    import web.api.alert_stream as stream_module
+    from web.runtime import current_runtime
 
     calls = []
     monkeypatch.setattr(stream_module, "live_version", lambda wh, appdb: calls.append(1) or "v1")
@@ -82,6 +81,6 @@ def test_streams_share_one_version_check_per_interval(alerts_url: str, make_conf
     with app.server.app_context():
         rt = current_runtime()
         # Many consoles' streams checking within one interval: the app database is asked once.
-        versions = {stream_module._shared_version(rt, check_s=3600) for _ in range(20)}  # noqa: SLF001
+        versions = {stream_module._shared_version(rt, check_s=3600) for _ in range(20)}
     assert versions == {"v1"}
     assert len(calls) == 1

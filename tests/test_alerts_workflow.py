@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-
 from conftest import throwaway_pg_database
-from datasources.alert_workflow import (InvalidAction, alert_action, alert_states, check_action, combine,
-                                        combine_level, combine_status, record_action, timeline)
+
+from core.alert_lifecycle import check_action, combine_level, combine_status
+from core.errors import InvalidAction
+from datasources.alert_states import alert_action, alert_states, record_action, timeline
 from datasources.appdb import AppDB
+from services.alerts import combine
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -72,7 +74,7 @@ def test_invalid_transitions_and_input_are_refused(action: str, status: str, kwa
 
 
 def test_lifecycle_is_stored_with_user_and_time(appdb: AppDB) -> None:
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     assert act(appdb, "acknowledge", "req-ack").state["status"] == "acknowledged"
     escalated = act(appdb, "escalate", "req-esc", "wang", level=1).state
     assert escalated["level"] == 1 and escalated["status"] == "acknowledged"
@@ -156,7 +158,7 @@ def test_parallel_actions_on_one_alert(appdb: AppDB) -> None:
 
 
 def test_combine_marks_overdue_by_level_limit() -> None:
-    now = datetime(2026, 11, 21, 1, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 21, 1, 10, tzinfo=UTC)
     alerts = pd.DataFrame({
         "alert_id": ["red-old", "red-young", "orange-old", "orange-acked", "yellow-old", "none"],
         "level": pd.array([1, 1, 2, 2, 3, pd.NA], dtype="Int64"),

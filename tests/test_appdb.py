@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from conftest import throwaway_pg_database
 from sqlalchemy.exc import IntegrityError
 
-from conftest import throwaway_pg_database
 from datasources import appdb as appdb_module
 from datasources.appdb import MIGRATIONS, AppDB, Migration, User, UtcDateTime
 
@@ -79,7 +79,7 @@ def test_concurrent_migrate(db_url: str) -> None:
     def run() -> None:
         try:
             AppDB(db_url).migrate()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run) for _ in range(4)]
@@ -156,7 +156,7 @@ def test_users(db: AppDB) -> None:
         db.set_disabled("carol", True)
     with db.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT password_hash FROM app_user WHERE username = 'bob'").scalar()
-    assert "pw" != stored and ":" in stored
+    assert stored != "pw" and ":" in stored
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -174,7 +174,7 @@ def test_bad_user_input(db: AppDB, kwargs: dict, message: str) -> None:
 
 
 def test_audit(db: AppDB) -> None:
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     db.audit("alice", "login", ip="10.0.0.7")
     db.audit(None, "login_failed", "unknown user")
     with db.engine.connect() as conn:
@@ -184,7 +184,7 @@ def test_audit(db: AppDB) -> None:
                           .select_from(sa.table("audit_log"))).scalars().first()
     assert [tuple(r) for r in rows] == [("alice", "login", "", "10.0.0.7"),
                                        (None, "login_failed", "unknown user", None)]
-    assert at.tzinfo is not None and before <= at <= datetime.now(timezone.utc)
+    assert at.tzinfo is not None and before <= at <= datetime.now(UTC)
 
 
 def test_shared_secret_is_stable(db: AppDB, db_url: str) -> None:
@@ -218,23 +218,21 @@ def test_alert_action_request_id_is_unique(db: AppDB) -> None:
     insert = sa.text("INSERT INTO alert_action (alert_id, action, username, at, request_id) "
                      "VALUES (:alert_id, 'ack', 'duty', :at, :request_id)"
                      ).bindparams(sa.bindparam("at", type_=UtcDateTime()))
-    values = {"alert_id": "A1", "at": datetime.now(timezone.utc), "request_id": "req-1"}
+    values = {"alert_id": "A1", "at": datetime.now(UTC), "request_id": "req-1"}
     with db.engine.begin() as conn:
         conn.execute(insert, values)
-    with pytest.raises(IntegrityError):
-        with db.engine.begin() as conn:
-            conn.execute(insert, {**values, "alert_id": "A2"})
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(insert, {**values, "alert_id": "A2"})
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM alert_action").scalar() == 1
 
 
 def test_alert_action_needs_a_known_user(db: AppDB) -> None:
-    with pytest.raises(IntegrityError):
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO alert_action (alert_id, action, username, at, request_id) "
-                                 "VALUES ('A1', 'ack', 'ghost', :at, 'r')"
-                                 ).bindparams(sa.bindparam("at", type_=UtcDateTime())),
-                         {"at": datetime.now(timezone.utc)})
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO alert_action (alert_id, action, username, at, request_id) "
+                             "VALUES ('A1', 'ack', 'ghost', :at, 'r')"
+                             ).bindparams(sa.bindparam("at", type_=UtcDateTime())),
+                     {"at": datetime.now(UTC)})
 
 
 def test_ping_false_when_unreachable() -> None:

@@ -12,12 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import flask
 import pytest
+from web import auth
 
-from cockpit import auth
-from cockpit.auth import current_user, ensure_admin, install_auth, secret_key_for
-from cockpit.config import Config
+from core.config import Config
 from datasources.appdb import AppDB
 from datasources.cache import make_cache
+from web.auth import current_user, ensure_admin, install_auth, secret_key_for
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -307,7 +307,7 @@ def test_ensure_admin_and_secret(appdb: AppDB) -> None:
 
 
 def run_users(tmp_path: Path, *args: str, password: str | None = "cli-pw") -> subprocess.CompletedProcess:
-    """Run `python -m cockpit.users` against the test's app database."""
+    """Run `python -m cli.users` against the test's app database."""
     config_file = tmp_path / "empty.yaml"
     config_file.write_text("", encoding="utf-8")
     env = {**os.environ, "COCKPIT_APP_DB_URL": f"sqlite:///{tmp_path}/app.db",
@@ -315,7 +315,7 @@ def run_users(tmp_path: Path, *args: str, password: str | None = "cli-pw") -> su
     env.pop("COCKPIT_NEW_USER_PASSWORD", None)
     if password is not None:
         env["COCKPIT_NEW_USER_PASSWORD"] = password
-    return subprocess.run([sys.executable, "-m", "cockpit.users", *args], cwd=PROJECT_DIR, env=env,
+    return subprocess.run([sys.executable, "-m", "cli.users", *args], cwd=PROJECT_DIR, env=env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
                           start_new_session=True)  # no controlling tty: getpass must not wait on it
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.config import DEMO_WAREHOUSE_URL, ConfigError, load_config
+from core.config import DEMO_WAREHOUSE_URL, ConfigError, load_config
 
 
 def write(tmp_path: Path, text: str) -> dict[str, str]:

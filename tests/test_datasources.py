@@ -3,20 +3,23 @@ from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
 from flask_caching.backends import SimpleCache
 
-from datasources.alerts import count_by_level, open_alerts
+from core.errors import MissingSchema, WarehouseUnavailable
+from core.regions import code_prefix
+from datasources.alerts import open_alerts
 from datasources.cache import make_cache
 from datasources.indicators import latest_values
 from datasources.projects import count_by_state, project_status
-from datasources.regions import children, code_prefix, top_region_code
+from datasources.regions import children, top_region_code
 from datasources.status import warehouse_status
-from datasources.warehouse import MissingSchema, Warehouse, WarehouseUnavailable
+from datasources.warehouse import Warehouse
+from services.alerts import count_by_level
 from tests.conftest import ENGINES, built_warehouse
 from tests.tiny_warehouse import EXPECTED_PROJECT_STATES, build_tiny_warehouse
 

@@ -10,14 +10,15 @@ import pandas as pd
 import pytest
 import shapely
 import shapely.geometry
+from conftest import DEMO_END_PERIOD as END
 from sqlalchemy import create_engine, inspect, text
 
-from conftest import DEMO_END_PERIOD as END
 from demo.__main__ import main as cli
-from demo.generate import (ADDITIVE_INDICATORS, BAD_ROWS, COUNTIES, DEFAULT_SEED, WarehouseNotEmptyError,
-                           build_demo_warehouse, resolved_bad_rows)
+from demo.generate import BAD_ROWS, DEFAULT_SEED, build_demo_warehouse, resolved_bad_rows
+from demo.indicators import ADDITIVE_INDICATORS
 from demo.live import insert_live_alerts
-from demo.regions import COUNTIES_FILE
+from demo.load import WarehouseNotEmptyError
+from demo.regions import COUNTIES, COUNTIES_FILE
 
 # Column lists copied from the contract, not from demo/schema.py, so the test checks the contract.
 CONTRACT = {
@@ -98,7 +99,7 @@ def test_indicators_and_periods(db):
     assert set(ind.category) == {"economy", "fiscal", "livelihood", "environment", "governance"}
     assert 8 <= ind.headline.sum() <= 9
     assert set(ind.frequency) <= {"month", "quarter", "year"}
-    assert ADDITIVE_INDICATORS <= set(ind.indicator_code)
+    assert set(ind.indicator_code) >= ADDITIVE_INDICATORS
     months = db("SELECT DISTINCT period FROM fact_indicator WHERE region_code = '141100' "
                 "AND indicator_code = 'RETAIL_SALES' ORDER BY period").period
     assert len(months) >= 36 and months.iloc[0] == "2023-01" and months.iloc[-1] == END
@@ -211,7 +212,7 @@ def test_households_cameras_departments_resources(db):
     assert 0.04 <= (cameras.status == "offline").mean() <= 0.16
     assert cameras.stream_url.isna().mean() > 0.8
     depts = db("SELECT * FROM dim_department")
-    assert 15 <= len(depts) and cameras.owner_dept.isin(depts.dept_code).all()
+    assert len(depts) >= 15 and cameras.owner_dept.isin(depts.dept_code).all()
     resources = db("SELECT * FROM dim_resource")
     assert set(resources.kind) == {"rescue_team", "supply_depot", "shelter", "medical", "vehicle"}
     assert resources.dept_code.isin(depts.dept_code).all()

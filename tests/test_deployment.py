@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-import cockpit.demo_bootstrap as bootstrap
-from cockpit.config import DEMO_WAREHOUSE_URL, Config
+import demo.bootstrap as bootstrap
+from core.config import DEMO_WAREHOUSE_URL, Config
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -115,11 +115,11 @@ def test_gunicorn_workers_share_sessions_and_cache(tmp_path: Path, demo_sqlite_u
 
 def test_prewarm_fills_the_overview_cache(tiny_warehouse_url: str, make_config) -> None:
     from app import create_app
-    from cockpit.prewarm import prewarm_overview
     from datasources.alerts import open_alerts
     from datasources.boundaries import region_boundaries
     from datasources.indicators import latest_values
     from datasources.quality import data_quality
+    from services.prewarm import prewarm_overview
 
     runtime = create_app(make_config(tiny_warehouse_url)).server.extensions["cockpit"]
     prewarm_overview(runtime)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -10,10 +10,20 @@ from flask_caching.backends import SimpleCache
 
 from app import create_app
 from components.economy import export_table
-from datasources.economy import (CHARTS, chart_data, children_comparison, compare, economy_warnings, expected_periods, forecast_for, headline,
-                                 indicator_values, shift_period, trend_frame)
+from core.periods import expected_periods, shift_period
+from datasources.economy import indicator_values
 from datasources.indicators import catalogue
 from datasources.warehouse import Warehouse
+from services.economy import (
+    CHARTS,
+    chart_data,
+    children_comparison,
+    compare,
+    economy_warnings,
+    forecast_for,
+    headline,
+    trend_frame,
+)
 from tests.conftest import ADMIN_PASSWORD, ENGINES, built_warehouse
 from tests.economy_warehouse import CITY, LISHI, SHILOU, TOWN_A, TOWN_B, XIAOYI, build_economy_warehouse
 

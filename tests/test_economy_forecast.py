@@ -1,10 +1,10 @@
-"""The year-end forecast on series with a known answer (cockpit/forecast.py)."""
+"""The year-end forecast on series with a known answer (core/forecast.py)."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from cockpit.forecast import forecast_year_end
+from core.forecast import forecast_year_end
 
 
 def series(values: dict[str, float | None]) -> pd.DataFrame:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import string
 
-from cockpit.i18n import t
-from cockpit.messages import CATALOGUE
+from core.i18n import t
+from core.messages import CATALOGUE
 
 
 def _fields(text: str) -> set[str]:

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cockpit.rules import change_tone, completion_pct, project_states, time_progress_pct
+from core.rules import change_tone, completion_pct, project_states, time_progress_pct
 
 
 def test_completion_is_value_over_target_for_cumulative_indicators() -> None:

@@ -1,8 +1,8 @@
 """The per-process runtime: validated config, the warehouse, the app database.
 
-It lives on the Flask app (`server.extensions["cockpit"]`), not in a module global, so two
-apps in one process (as in tests) stay apart and gunicorn workers share nothing but the
-databases and the cache.
+It lives on the Flask app (`server.extensions["cockpit"]`, see `web/runtime.py`), not in a
+module global, so two apps in one process (as in tests) stay apart and gunicorn workers
+share nothing but the databases and the cache.
 """
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
-from cockpit.config import Config
+from core.config import Config
 from datasources.appdb import AppDB
 from datasources.warehouse import Warehouse
 
@@ -28,8 +26,3 @@ class Runtime:
     def today(self) -> date:
         """Today's date in the cockpit's time zone (it decides whether a project is overdue)."""
         return datetime.now(ZoneInfo(self.config.timezone)).date()
-
-
-def current_runtime() -> Runtime:
-    """The runtime of the app serving the current request."""
-    return current_app.extensions["cockpit"]

@@ -9,20 +9,21 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy.exc import SQLAlchemyError
 
-from cockpit.api import ApiError, region_param
-from cockpit.auth import current_user
-from cockpit.i18n import t
-from cockpit.runtime import current_runtime
-from datasources.alert_workflow import ACTIONS, InvalidAction
-from datasources.alerts import UnknownAlert, act_on_alert, alert_detail, console_alerts
-from datasources.contract import ALERT_CATEGORIES, ALERT_LEVELS
+from core.alert_lifecycle import ACTIONS
+from core.contract import ALERT_CATEGORIES, ALERT_LEVELS
+from core.errors import InvalidAction, UnknownAlert
+from core.i18n import t
+from datasources.appdb import AppDatabaseError
+from services.alerts import act_on_alert, alert_detail, console_alerts
+from web.api.common import ApiError, region_param
+from web.auth import current_user
+from web.runtime import current_runtime
 
 api_alerts = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts")
 
@@ -38,7 +39,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, (pd.Timestamp, datetime)):
         if pd.isna(value):
             return None
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if hasattr(value, "item"):
         return value.item()
     return value
@@ -57,8 +58,8 @@ def _since_param() -> str | None:
     except ValueError as exc:
         raise ApiError(400, f"since must be an ISO 8601 timestamp, got {raw!r}") from exc
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @api_alerts.get("")
@@ -75,7 +76,7 @@ def list_alerts() -> Response:
     if category is not None and category not in ALERT_CATEGORIES:
         raise ApiError(400, f"category must be one of {', '.join(ALERT_CATEGORIES)}, got {category!r}")
     region = region_param() if request.args.get("region") else None
-    frame = console_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(timezone.utc),
+    frame = console_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(UTC),
                            status=status, since=_since_param(), region_code=region, level=level, category=category)
     return jsonify({"alerts": [_record(r, LIST_FIELDS) for r in frame.to_dict("records")],
                     "skipped": frame.attrs.get("skipped", {}), "stale": bool(frame.attrs.get("stale"))})
@@ -86,7 +87,7 @@ def _detail_json(alert_id: str) -> dict[str, Any]:
     cfg = rt.config
     try:
         detail = alert_detail(rt.warehouse, rt.appdb.engine, alert_id, cfg.alert_ack_limit_min,
-                              datetime.now(timezone.utc), cfg.nearby_radius_km, cfg.nearby_cameras)
+                              datetime.now(UTC), cfg.nearby_radius_km, cfg.nearby_cameras)
     except UnknownAlert as exc:
         raise ApiError(404, f"unknown alert {alert_id}") from exc
     body = _record(detail.alert)
@@ -135,7 +136,7 @@ def post_action(alert_id: str) -> Response:
         raise ApiError(404, f"unknown alert {alert_id}") from exc
     except InvalidAction as exc:
         raise ApiError(409 if exc.conflict else 400, t(exc.key, "en", **exc.values)) from exc
-    except SQLAlchemyError as exc:
+    except AppDatabaseError as exc:
         raise ApiError(503, "the application database cannot be written now; retry with the same request_id") from exc
     return jsonify({"request_id": request_id, "duplicate": result.duplicate, "state": _record(result.state),
                     "alert": _detail_json(alert_id)})

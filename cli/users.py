@@ -1,7 +1,7 @@
 """Manage cockpit accounts from the shell.
 
-    python -m cockpit.users add NAME --role ROLE [--region CODE] [--display-name X]
-    python -m cockpit.users list | passwd NAME | disable NAME | enable NAME
+    python -m cli.users add NAME --role ROLE [--region CODE] [--display-name X]
+    python -m cli.users list | passwd NAME | disable NAME | enable NAME
 
 Passwords come from COCKPIT_NEW_USER_PASSWORD when set (for scripts), else are asked twice.
 Exit codes: 0 done, 1 database or configuration trouble, 2 bad input.
@@ -12,14 +12,14 @@ import argparse
 import getpass
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from cockpit.config import ConfigError, load_config
-from cockpit.demo_bootstrap import absolute_sqlite_url
-from cockpit.i18n import t
+from core.config import PROJECT_DIR, ConfigError, load_config
+from core.i18n import t
 from datasources.appdb import ROLES, AppDB
+from datasources.engines.sqlite import absolute_url
 
 BAD_INPUT = 2
 
@@ -29,7 +29,7 @@ class _BadInput(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m cockpit.users", description="Manage cockpit users.")
+    parser = argparse.ArgumentParser(prog="python -m cli.users", description="Manage cockpit users.")
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("add", help="create a user")
     add.add_argument("name")
@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = config.language
     try:
         # Same file as the app's, whatever folder the command is run from.
-        appdb = AppDB(absolute_sqlite_url(config.app_db_url))
+        appdb = AppDB(absolute_url(config.app_db_url, PROJECT_DIR))
         appdb.migrate()
         _run(args, appdb, lang)
     except _BadInput as exc:

@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from cockpit.api import ApiError, region_param
-from cockpit.runtime import current_runtime
-from datasources.economy import PERIOD, family_children, indicator_values, region_family, with_completion
+from core.periods import PERIOD
+from datasources.economy import family_children, indicator_values, region_family
 from datasources.indicators import catalogue
+from services.economy import with_completion
+from web.api.common import ApiError, region_param
+from web.runtime import current_runtime
 
 api_indicators = Blueprint("api_indicators", __name__, url_prefix="/api/v1/indicators")
 

@@ -18,13 +18,12 @@ from string import Template
 from urllib.parse import urlsplit
 
 from cachelib import BaseCache, RedisCache
-from flask import (Flask, Response, current_app, g, has_request_context, jsonify, redirect,
-                   request, session, url_for)
+from flask import Flask, Response, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
 
-from cockpit.config import Config
-from cockpit.i18n import current_language, t
+from core.config import Config
+from core.i18n import current_language, t
 from datasources.appdb import AppDB, User
 
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/api/v1/health"})

@@ -1,9 +1,8 @@
-"""The alert lifecycle in the app database: actions, their validation, and the combined status.
+"""The alert lifecycle in the app database: the actions officers took and the state they left.
 
-The warehouse knows each alert's status as its source systems see it; the duty console adds
-its own actions (acknowledge, assign, escalate, note, resolve, close) in `alert_action`, and
-keeps the state they produced in `alert_state`, one row per alert. The status shown is the
-further along of the two (`combine`).
+The duty console's actions (acknowledge, assign, escalate, note, resolve, close) are kept in
+`alert_action`, and the state they produced in `alert_state`, one row per alert. Which action
+may follow which is the core's rule (`core/alert_lifecycle.py`).
 
 `record_action` is safe under concurrent writers on SQLite and PostgreSQL: each action runs in
 one transaction that first locks the alert's `alert_state` row (PostgreSQL: `SELECT … FOR
@@ -13,34 +12,19 @@ count once.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from core.alert_lifecycle import check_action, combine_level, combine_status, target_status
+from core.errors import InvalidAction
 from datasources.appdb import UtcDateTime, utc_now
-from datasources.contract import ALERT_LEVELS
-
-STATUSES = ("new", "acknowledged", "dispatched", "resolved", "closed")
-OPEN_STATUSES = ("new", "acknowledged", "dispatched")
-ACTIONS = ("acknowledge", "assign", "escalate", "note", "resolve", "close")
-NOTE_MAX_CHARS = 2000
-_RANK = {status: i for i, status in enumerate(STATUSES)}
-
-# Which combined statuses each action may start from, and the status it leads to (None: unchanged).
-_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "acknowledge": (("new",), "acknowledged"),
-    "assign": (OPEN_STATUSES, "dispatched"),
-    "escalate": (OPEN_STATUSES, None),
-    "note": (STATUSES, None),
-    "resolve": (OPEN_STATUSES, "resolved"),
-    "close": (("new", "acknowledged", "dispatched", "resolved"), "closed"),
-}
+from datasources.engines import insert_ignoring_duplicates
 
 alert_action = sa.table(
     "alert_action", sa.column("id", sa.Integer), sa.column("alert_id", sa.String),
@@ -57,20 +41,6 @@ STATE_COLUMNS = ("alert_id", "status", "level", "dept_code", "acknowledged_at", 
                  "resolved_at", "closed_at", "updated_at", "version")
 
 
-class InvalidAction(ValueError):
-    """The action is not allowed now (HTTP 409) or its input is bad (HTTP 400).
-
-    `key` is a message-catalogue key and `values` its placeholders, so pages and the API can
-    word it in the user's language.
-    """
-
-    def __init__(self, key: str, conflict: bool = True, **values: object) -> None:
-        super().__init__(f"{key} {values}")
-        self.key = key
-        self.conflict = conflict
-        self.values = values
-
-
 @dataclass(frozen=True)
 class ActionResult:
     """What an action left behind: the alert's combined state, and whether it was a replay."""
@@ -79,48 +49,11 @@ class ActionResult:
     duplicate: bool
 
 
-def combine_status(warehouse_status: object, cockpit_status: object) -> str:
-    """The further along of the warehouse's and the cockpit's status; unknown counts as 'new'."""
-    ranks = [_RANK.get(s, 0) for s in (warehouse_status, cockpit_status) if isinstance(s, str)]
-    return STATUSES[max(ranks, default=0)]
-
-
-def combine_level(warehouse_level: object, escalated: object) -> int | None:
-    """The more severe (lower) of the warehouse's level and an escalation; None when neither is 1–4."""
-    levels = [int(v) for v in (warehouse_level, escalated)
-              if v is not None and not pd.isna(v) and int(v) in ALERT_LEVELS]
-    return min(levels) if levels else None
-
-
-def check_action(action: str, status: str, level: int | None, *, dept_code: str | None = None,
-                 new_level: int | None = None, note: str | None = None) -> None:
-    """Raise InvalidAction unless `action` with this input may follow the combined `status`."""
-    if action not in _TRANSITIONS:
-        raise InvalidAction("alerts.err.unknown_action", conflict=False, action=action)
-    if action == "assign" and not dept_code:
-        raise InvalidAction("alerts.err.need_dept", conflict=False)
-    if action == "note" and not (note or "").strip():
-        raise InvalidAction("alerts.err.need_note", conflict=False)
-    if note is not None and len(note) > NOTE_MAX_CHARS:
-        raise InvalidAction("alerts.err.note_too_long", conflict=False, n=NOTE_MAX_CHARS)
-    if action == "escalate" and new_level not in ALERT_LEVELS:
-        raise InvalidAction("alerts.err.need_level", conflict=False)
-    allowed, _ = _TRANSITIONS[action]
-    if status not in allowed:
-        key = "alerts.err.already_acknowledged" if status in OPEN_STATUSES else "alerts.err.not_from"
-        raise InvalidAction(key, action=action, status=status)
-    if action == "escalate" and level is not None and new_level >= level:  # type: ignore[operator]
-        raise InvalidAction("alerts.err.escalate_not_higher", level=level)
-
-
 def _lock_state(conn: Connection, alert_id: str) -> Any:
     """Create the alert's state row if missing and lock it for this transaction."""
     now = utc_now()
     values = {"alert_id": alert_id, "updated_at": now, "version": 0}
-    if conn.dialect.name == "postgresql":
-        conn.execute(postgresql.insert(alert_state).values(values).on_conflict_do_nothing())
-    else:
-        conn.execute(sqlite.insert(alert_state).values(values).on_conflict_do_nothing())
+    insert_ignoring_duplicates(conn, alert_state, values)
     return conn.execute(sa.select(*[alert_state.c[c] for c in STATE_COLUMNS])
                         .where(alert_state.c.alert_id == alert_id).with_for_update()).one()
 
@@ -177,7 +110,7 @@ def _record(conn: Connection, alert_id: str, action: str, username: str, request
         dept_code=dept_code if action == "assign" else None,
         level=level if action == "escalate" else None, note=note))
     changes: dict[str, Any] = {"updated_at": now, "version": row.version + 1}
-    target = _TRANSITIONS[action][1]
+    target = target_status(action)
     if target is not None:
         changes["status"] = target
     if action == "assign":
@@ -229,28 +162,4 @@ def timeline(engine: Engine, alert_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "action", "username", "at", "dept_code", "level", "note"])
 
 
-def combine(alerts: pd.DataFrame, states: pd.DataFrame, now: datetime,
-            ack_limit_min: Mapping[int, float]) -> pd.DataFrame:
-    """Warehouse alerts with the cockpit's state folded in.
-
-    Adds warehouse_status; replaces status and level by the combined ones; adds dept_code,
-    acknowledged_at, resolved_at, and `overdue`: still unacknowledged (combined status 'new')
-    past the configured limit for its level.
-    """
-    frame = alerts.rename(columns={"status": "warehouse_status", "level": "warehouse_level"})
-    merged = frame.merge(states.rename(columns={"status": "cockpit_status", "level": "cockpit_level"})
-                         [["alert_id", "cockpit_status", "cockpit_level", "dept_code", "acknowledged_at",
-                           "resolved_at"]],
-                         on="alert_id", how="left")
-    merged["status"] = [combine_status(w, c) for w, c in
-                        zip(merged["warehouse_status"], merged["cockpit_status"])]
-    merged["level"] = pd.array([combine_level(w, c) for w, c in
-                                zip(merged["warehouse_level"], merged["cockpit_level"])], dtype="Int64")
-    occurred = pd.to_datetime(merged["occurred_at"], utc=True, errors="coerce", format="ISO8601")
-    limit = merged["level"].map(lambda lv: ack_limit_min.get(int(lv)) if not pd.isna(lv) else None)
-    limit_td = pd.to_timedelta(pd.to_numeric(limit, errors="coerce"), unit="min")
-    age = pd.Timestamp(now) - occurred
-    merged["overdue"] = ((merged["status"] == "new") & limit_td.notna() & (age > limit_td)).fillna(False)
-    merged["overdue"] = merged["overdue"].astype(bool)
-    return merged.drop(columns=["cockpit_status", "cockpit_level"])
 

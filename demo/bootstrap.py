@@ -1,4 +1,8 @@
-"""First start on the embedded default: build the demo warehouse when it is missing."""
+"""First start on the embedded default: build the demo warehouse when it is missing.
+
+Run by `python3 app.py` as `python3 -m demo ensure` in a process of its own, so the served
+code never imports the demo generator.
+"""
 from __future__ import annotations
 
 import fcntl
@@ -8,27 +12,19 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from cockpit.config import PROJECT_DIR, Config
-
-
-def absolute_sqlite_url(url: str) -> str:
-    """A SQLite URL with a relative path made relative to the project folder, not the cwd."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:" \
-            or parsed.database.startswith("file:") or os.path.isabs(parsed.database):
-        return url
-    return parsed.set(database=str(PROJECT_DIR / parsed.database)).render_as_string(hide_password=False)
+from core.config import PROJECT_DIR, Config
+from datasources.engines.sqlite import absolute_url
 
 
 def ensure_demo_warehouse(config: Config) -> None:
     """Build the demo warehouse if the config uses the embedded default and it is missing.
 
     Never touches a warehouse the config or COCKPIT_WAREHOUSE_URL points elsewhere. A file
-    lock keeps several starting workers from building it twice.
+    lock keeps several starting processes from building it twice.
     """
     if not (config.uses_demo_warehouse and config.build_demo_if_missing):
         return
-    path = Path(make_url(absolute_sqlite_url(config.warehouse_url)).database or "")
+    path = Path(make_url(absolute_url(config.warehouse_url, PROJECT_DIR)).database or "")
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 from flask import Blueprint, Response, stream_with_context
-from sqlalchemy.exc import SQLAlchemyError
 
-from cockpit.api import ApiError
-from cockpit.runtime import Runtime, current_runtime
-from datasources.alerts import live_version
-from datasources.warehouse import MissingSchema, WarehouseUnavailable
+from core.errors import MissingSchema, WarehouseUnavailable
+from datasources.appdb import AppDatabaseError
+from services.alerts import live_version
+from services.runtime import Runtime
+from web.api.common import ApiError
+from web.runtime import current_runtime
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def _version(rt: Runtime) -> str:
         return live_version(rt.warehouse, rt.appdb.engine)
     except (MissingSchema, WarehouseUnavailable):
         return "warehouse-unavailable"
-    except SQLAlchemyError as exc:
+    except AppDatabaseError as exc:
         log.warning("app database unreadable for the alert stream: %s", exc)
         return "appdb-unavailable"
 

@@ -89,7 +89,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "map.demo_source": ("示意边界（演示数据），不作为权威边界", "Illustrative boundaries (demo data), not authoritative"),
     "map.file_missing_column": ("边界文件 {path} 缺少 {column} 列", "The boundaries file {path} has no {column} column"),
     "map.file_unusable": ("边界文件 {path} 无法读取", "The boundaries file {path} cannot be read"),
-    # Sign-in page and guard (cockpit/auth.py)
+    # Sign-in page and guard (web/auth.py)
     "login.heading": ("用户登录", "Sign in"),
     "login.username": ("用户名", "User name"),
     "login.password": ("密码", "Password"),
@@ -98,7 +98,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "login.required": ("请先登录", "Please sign in first"),
     "login.throttled": ("登录失败次数过多，请 {minutes} 分钟后再试。",
                         "Too many failed sign-ins. Try again in {minutes} min."),
-    # User management command (python -m cockpit.users)
+    # User management command (python -m cli.users)
     "users.added": ("已创建用户 {username}（角色 {role}）", "Created user {username} (role {role})"),
     "users.exists": ("用户 {username} 已存在；修改密码请用 passwd", "User {username} already exists; use passwd to change the password"),
     "users.unknown": ("没有用户 {username}", "No such user: {username}"),
@@ -117,7 +117,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "users.whole_city": ("全市", "whole city"),
     "users.active": ("启用", "active"),
     "users.inactive": ("停用", "disabled"),
-    # Duty console (pages/alerts.py, pages/alert_detail.py, cockpit/api_alerts.py)
+    # Duty console (pages/alerts.py, pages/alert_detail.py, web/api/alerts.py)
     "alerts.title": ("应急值守", "Duty console"),
     "alerts.tab.list": ("值守台", "Console"),
     "alerts.tab.stats": ("统计分析", "Statistics"),

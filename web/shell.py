@@ -4,13 +4,13 @@ from __future__ import annotations
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 
-from cockpit.auth import current_user
-from cockpit.i18n import t
-from cockpit.runtime import current_runtime
 from components.formatting import format_timestamp
+from core.errors import MissingSchema, WarehouseUnavailable
+from core.i18n import t
 from datasources.regions import find_region, top_region_code
 from datasources.status import warehouse_status
-from datasources.warehouse import MissingSchema, WarehouseUnavailable
+from web.auth import current_user
+from web.runtime import current_runtime
 
 
 def _city_name(lang: str) -> str:

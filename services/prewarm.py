@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from cockpit.runtime import Runtime
+from core.errors import MissingSchema, WarehouseUnavailable
 from datasources.alerts import open_alerts
 from datasources.boundaries import BoundaryFileError, region_boundaries
 from datasources.indicators import latest_values
@@ -17,7 +17,7 @@ from datasources.projects import project_status
 from datasources.quality import data_quality
 from datasources.regions import top_region_code
 from datasources.status import warehouse_status
-from datasources.warehouse import MissingSchema, WarehouseUnavailable
+from services.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

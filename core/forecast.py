@@ -8,10 +8,11 @@ forecast, and `reason` says why.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from core.values import number_or_none
 
 MIN_YEARS = 2
 
@@ -55,16 +56,6 @@ class Forecast:
         return self.projected / self.target * 100.0
 
 
-def _number(x: object) -> float | None:
-    if x is None or x is pd.NA:
-        return None
-    try:
-        value = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(value) else value
-
-
 def forecast_year_end(series: pd.DataFrame, period: str, *, target: float | None, cumulative: bool,
                       higher_is_better: bool = True, min_years: int = MIN_YEARS) -> Forecast:
     """Project the year-end value of the year of `period` from `series` (columns period, value).
@@ -74,9 +65,9 @@ def forecast_year_end(series: pd.DataFrame, period: str, *, target: float | None
     is not cumulative, has no target, has no figure for `period`, the year is already complete,
     or fewer than `min_years` earlier years show both the same month and December.
     """
-    values = {str(p): v for p, v in zip(series["period"], series["value"]) if _number(v) is not None}
+    values = {str(p): v for p, v in zip(series["period"], series["value"]) if number_or_none(v) is not None}
     ytd = values.get(period)
-    target = _number(target)
+    target = number_or_none(target)
     base = Forecast(period=period, ytd=ytd, target=target, higher_is_better=higher_is_better)
 
     def without(reason: str) -> Forecast:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-
-def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+from core.values import is_missing as _missing
 
 
 def completion_pct(value: float | None, target: float | None, cumulative: bool) -> float | None:
@@ -58,3 +57,56 @@ def project_states(latest: pd.DataFrame, today: date, *, lagging_pts: float = 5,
     result = pd.Series(state, index=latest.index, dtype="object")
     result[~valid] = pd.NA
     return result
+
+
+def plausible_range(unit: str) -> tuple[float, float | None]:
+    """The values an indicator of this unit can take: a percentage (a share or a growth rate)
+    lies within ±100; an amount, a count or an index (上年同期=100) is never negative.
+
+    The one definition of "out of range": pages skip such rows and the data-quality note
+    counts them by it (`datasources/quality.py` turns it into SQL).
+    """
+    return (-100.0, 100.0) if unit == "%" else (0.0, None)
+
+
+def plausible(value: float, unit: str) -> bool:
+    """Whether a value lies in its unit's `plausible_range`."""
+    low, high = plausible_range(unit)
+    return value >= low and (high is None or value <= high)
+
+
+def trails_time(completion: float | None, progress: float | None, margin_pts: float,
+                higher_is_better: bool) -> bool | None:
+    """Whether completion trails time progress by more than the margin (None when unknown).
+
+    For a lower-is-better indicator the target is a ceiling: running ahead of time is the problem.
+    """
+    if completion is None or progress is None or math.isnan(completion):
+        return None
+    if higher_is_better:
+        return completion < progress - margin_pts
+    return completion > progress + margin_pts
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The selected region's figures for one indicator and period."""
+
+    period: str
+    value: float | None
+    value_last_year: float | None
+    yoy_pct: float | None
+    previous_period: str | None
+    yoy_previous_pct: float | None
+    target: float | None
+    completion_pct: float | None
+    time_progress_pct: float
+    trailing: bool | None
+
+    @property
+    def yoy_change_pts(self) -> float | None:
+        """Change of YoY growth since the previous period, in percentage points."""
+        if self.yoy_pct is None or self.yoy_previous_pct is None:
+            return None
+        return self.yoy_pct - self.yoy_previous_pct
+

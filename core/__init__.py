@@ -1,0 +1,1 @@
+"""The pure core: domain rules, config, the message catalogue and errors. Imports nothing of ours."""

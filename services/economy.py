@@ -1,0 +1,226 @@
+"""Economy use cases: headline figures, trends, children comparisons, early warnings, chart data.
+
+Pure pandas on the small frames the memoized reads of `datasources/economy.py` return; the
+rules (completion, time progress, plausibility, forecast) are the core's.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from core.forecast import Forecast, forecast_year_end
+from core.periods import expected_periods, shift_period
+from core.rules import Headline, completion_pct, time_progress_pct, trails_time
+from core.values import number_or_none
+from datasources.cache import dataset
+from datasources.economy import (
+    VALUE_COLUMNS,
+    family_children,
+    indicator_values,
+    region_family,
+    region_history,
+    values_at,
+)
+from datasources.indicators import catalogue
+from datasources.warehouse import Warehouse
+
+MEASURES = ("value", "yoy_pct", "completion_pct")
+CHARTS = ("trend", "progress", "forecast", "comparison")
+BOTTOM_N = 3
+WARNING_COLUMNS = ("kind", "indicator_code", "region_code", "period", "yoy_pct", "yoy_previous_pct",
+                   "completion_pct", "time_progress_pct", "projected", "target", "gap", "measure", "rank", "of",
+                   "measure_value")
+
+
+def with_completion(rows: pd.DataFrame, cumulative: bool) -> pd.DataFrame:
+    """`rows` plus completion_pct (value / target × 100 for a cumulative indicator, else empty)."""
+    out = rows.copy()
+    out["completion_pct"] = [completion_pct(v, t, cumulative) for v, t in zip(out["value"], out["target"])]
+    out["completion_pct"] = out["completion_pct"].astype(float)
+    return out
+
+
+def latest_period(series: pd.DataFrame, at_most: str | None = None) -> str | None:
+    """The latest period with a value in `series` (at or before `at_most` when given)."""
+    periods = series.loc[series["value"].notna(), "period"]
+    if at_most:
+        periods = periods[periods <= at_most]
+    return None if periods.empty else str(periods.max())
+
+
+def trend_frame(series: pd.DataFrame, period: str, frequency: str, cumulative: bool) -> pd.DataFrame:
+    """The region's series up to `period`, every expected period present (missing ones as gaps)."""
+    upto = series[series["period"] <= period]
+    if upto.empty:
+        return with_completion(upto.reindex(columns=["period", *VALUE_COLUMNS]), cumulative)
+    periods = expected_periods(str(upto["period"].min()), period, frequency)
+    frame = (upto.set_index("period")[list(VALUE_COLUMNS)].reindex(periods)
+             .rename_axis("period").reset_index())
+    return with_completion(frame, cumulative)
+
+
+def headline(series: pd.DataFrame, period: str, indicator: Mapping[str, Any], margin_pts: float) -> Headline:
+    """Value, same period a year before, YoY and its change, completion against time progress."""
+    # Plain dicts: this runs for every indicator of a region when warnings are computed.
+    rows = {p: (v, t, y) for p, v, t, y in zip(series["period"], series["value"], series["target"],
+                                                series["yoy_pct"])}
+    none = (None, None, None)
+    value, target, yoy = (number_or_none(x) for x in rows.get(period, none))
+    earlier = [p for p in rows if p < period]
+    previous = max(earlier) if earlier else None
+    completion = completion_pct(value, target, bool(indicator["cumulative"]))
+    progress = time_progress_pct(period)
+    return Headline(
+        period=period, value=value, value_last_year=number_or_none(rows.get(shift_period(period, -12), none)[0]),
+        yoy_pct=yoy, previous_period=previous,
+        yoy_previous_pct=number_or_none(rows[previous][2]) if previous else None,
+        target=target, completion_pct=completion, time_progress_pct=progress,
+        trailing=trails_time(completion, progress, margin_pts, bool(indicator["higher_is_better"])),
+    )
+
+
+def forecast_for(series: pd.DataFrame, period: str, indicator: Mapping[str, Any]) -> Forecast:
+    """The year-end forecast of one region's series at `period`."""
+    targets = dict(zip(series["period"], series["target"]))
+    target = number_or_none(targets.get(period))
+    return forecast_year_end(series, period, target=target, cumulative=bool(indicator["cumulative"]),
+                             higher_is_better=bool(indicator["higher_is_better"]))
+
+
+def compare(kids: pd.DataFrame, rows: pd.DataFrame, period: str, indicator: Mapping[str, Any],
+            measure: str) -> pd.DataFrame:
+    """Children ranked best first by `measure` (value, yoy_pct or completion_pct).
+
+    `rows` holds the indicator's values of the children at `period` and a year before. Children
+    without the measure stay, unranked, at the end. Columns: region_code, name, name_en, period,
+    value, value_last_year, target, yoy_pct, completion_pct, rank.
+    """
+    cumulative, better_high = bool(indicator["cumulative"]), bool(indicator["higher_is_better"])
+    last_year = shift_period(period, -12)
+    now: dict[str, tuple] = {}
+    before: dict[str, float] = {}
+    for code, p, value, target, yoy in zip(rows["region_code"], rows["period"], rows["value"], rows["target"],
+                                           rows["yoy_pct"]):
+        if p == period:
+            now[code] = (value, target, yoy)
+        elif p == last_year:
+            before[code] = value
+    nan = (math.nan, math.nan, math.nan)
+    records = []
+    for code, name, name_en in zip(kids["region_code"], kids["name"], kids["name_en"]):
+        value, target, yoy = now.get(code, nan)
+        completion = completion_pct(value, target, cumulative)
+        records.append({"region_code": code, "name": name, "name_en": name_en, "period": period,
+                        "value": value, "target": target, "yoy_pct": yoy,
+                        "value_last_year": before.get(code, math.nan),
+                        "completion_pct": math.nan if completion is None else completion})
+    frame = pd.DataFrame(records, columns=["region_code", "name", "name_en", "period", *VALUE_COLUMNS,
+                                           "value_last_year", "completion_pct"])
+    # Best first: for a lower-is-better indicator the smallest value, growth or completion leads.
+    frame = frame.sort_values([measure, "region_code"], ascending=[not better_high, True],
+                              na_position="last", kind="stable").reset_index(drop=True)
+    ranked = frame[measure].notna()
+    frame["rank"] = pd.Series(range(1, len(frame) + 1), dtype="Int64").where(ranked)
+    frame.attrs["skipped"] = rows.attrs.get("skipped", {})
+    return frame
+
+
+def children_comparison(wh: Warehouse, region_code: str, indicator: Mapping[str, Any], period: str,
+                        measure: str) -> pd.DataFrame:
+    """The region's children ranked by `measure` for one indicator at `period` (one query)."""
+    kids = family_children(region_family(wh, region_code))
+    if kids.empty:
+        return compare(kids, pd.DataFrame(columns=["region_code", "period", *VALUE_COLUMNS]),
+                       period, indicator, measure)
+    rows = values_at(wh, (str(indicator["indicator_code"]),), tuple(kids["region_code"]),
+                     (period, shift_period(period, -12)))
+    return compare(kids, rows, period, indicator, measure)
+
+
+@dataset("indicators")
+def economy_warnings(wh: Warehouse, region_code: str, period: str | None, margin_pts: float,
+                     measure: str = "yoy_pct") -> pd.DataFrame:
+    """Early warnings for a region, one row each, pointing at the view that explains it.
+
+    Kinds: `yoy_turned` (growth turned negative, or rising for a lower-is-better indicator),
+    `trailing` (completion trails time progress by more than the margin), `projected_miss`,
+    and `bottom` (the three weakest children per headline indicator by `measure`).
+    Each indicator is read at its latest period at or before `period`.
+    """
+    cat = catalogue(wh)
+    history = region_history(wh, region_code, period)
+    warnings: list[dict[str, Any]] = []
+    latest_of: dict[str, str] = {}
+    by_indicator = dict(tuple(history.groupby("indicator_code", sort=False)))
+    for indicator in cat.to_dict("records"):
+        code = indicator["indicator_code"]
+        series = by_indicator.get(code)
+        latest = None if series is None else latest_period(series)
+        if latest is None:
+            continue
+        latest_of[code] = latest
+        head = headline(series, latest, indicator, margin_pts)
+        base = {"indicator_code": code, "region_code": region_code, "period": latest}
+        turned = (head.yoy_pct is not None and head.yoy_previous_pct is not None
+                  and ((head.yoy_pct < 0 <= head.yoy_previous_pct) if indicator["higher_is_better"]
+                       else (head.yoy_pct > 0 >= head.yoy_previous_pct)))
+        if turned:
+            warnings.append({**base, "kind": "yoy_turned", "yoy_pct": head.yoy_pct,
+                             "yoy_previous_pct": head.yoy_previous_pct})
+        if head.trailing:
+            warnings.append({**base, "kind": "trailing", "completion_pct": head.completion_pct,
+                             "time_progress_pct": head.time_progress_pct})
+        forecast = forecast_for(series, latest, indicator)
+        if forecast.reaches_target is False:
+            warnings.append({**base, "kind": "projected_miss", "projected": forecast.projected,
+                             "target": forecast.target, "gap": forecast.gap})
+    kids = family_children(region_family(wh, region_code))
+    headline_codes = [c for c in cat.loc[cat["headline"], "indicator_code"] if c in latest_of]
+    if kids.empty or not headline_codes:
+        return pd.DataFrame(warnings, columns=WARNING_COLUMNS)
+    rows = values_at(wh, tuple(headline_codes), tuple(kids["region_code"]),
+                     tuple(sorted({latest_of[c] for c in headline_codes})))
+    rows_of = dict(tuple(rows.groupby("indicator_code", sort=False)))
+    for indicator in cat[cat["indicator_code"].isin(headline_codes)].to_dict("records"):
+        code = indicator["indicator_code"]
+        mine = rows_of.get(code, rows.iloc[0:0])
+        ranked = compare(kids, mine, latest_of[code], indicator, measure)
+        used = measure
+        if ranked["rank"].isna().all() and measure != "value":
+            ranked, used = compare(kids, mine, latest_of[code], indicator, "value"), "value"
+        ranked = ranked[ranked["rank"].notna()]
+        if len(ranked) <= BOTTOM_N:
+            continue
+        for row in ranked.tail(BOTTOM_N).to_dict("records"):
+            warnings.append({"kind": "bottom", "indicator_code": code, "region_code": row["region_code"],
+                             "period": latest_of[code], "measure": used, "rank": int(row["rank"]),
+                             "of": len(ranked), "measure_value": row[used]})
+    return pd.DataFrame(warnings, columns=WARNING_COLUMNS)
+
+
+def forecast_table(this_year: pd.DataFrame, forecast: Forecast) -> pd.DataFrame:
+    """The forecast chart's data: actual figures, then the projected path with its band."""
+    actual = this_year[["period", "value", "target"]].copy()
+    path = pd.DataFrame(list(forecast.path[1:]), columns=["period", "projected", "low", "high"])
+    path["target"] = forecast.target
+    return pd.concat([actual, path], ignore_index=True)
+
+
+def chart_data(wh: Warehouse, indicator: Mapping[str, Any], region_code: str, period: str, measure: str,
+               chart: str, margin_pts: float) -> pd.DataFrame:
+    """The data behind one chart of a view (one of CHARTS): what it shows and what its export holds."""
+    series = indicator_values(wh, str(indicator["indicator_code"]), (region_code,))
+    frame = trend_frame(series, period, str(indicator["frequency"]), bool(indicator["cumulative"]))
+    if chart == "trend":
+        return frame
+    if chart == "progress":
+        head = headline(series, period, indicator, margin_pts)
+        return pd.DataFrame([{"period": period, "value": head.value, "target": head.target,
+                              "completion_pct": head.completion_pct, "time_progress_pct": head.time_progress_pct}])
+    if chart == "forecast":
+        return forecast_table(frame[frame["period"].str[:4] == period[:4]], forecast_for(series, period, indicator))
+    return children_comparison(wh, region_code, indicator, period, measure)
+

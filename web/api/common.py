@@ -1,0 +1,68 @@
+"""What every API blueprint shares: the error type and body, and checked query parameters.
+
+Errors are JSON everywhere under /api: {"error": {"status": …, "message": …}}.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from core.errors import MissingSchema, WarehouseUnavailable
+from core.regions import is_region_code
+from datasources.regions import find_region, top_region_code
+from web.runtime import current_runtime
+
+
+class ApiError(Exception):
+    """An error answered as JSON with its HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(status: int, message: str) -> tuple[Response, int]:
+    """The API's error body: {"error": {"status": …, "message": …}}."""
+    return jsonify({"error": {"status": status, "message": message}}), status
+
+
+def _api_error(exc: ApiError) -> tuple[Response, int]:
+    return error_response(exc.status, exc.message)
+
+
+def _http_error(exc: HTTPException) -> tuple[Response, int] | HTTPException:
+    if not request.path.startswith("/api/"):
+        return exc  # pages keep Flask's own error pages
+    return error_response(exc.code or 500, exc.description or exc.name)
+
+
+def _missing_schema(exc: MissingSchema) -> tuple[Response, int]:
+    return error_response(503, f"the warehouse lacks {exc.missing}")
+
+
+def _unavailable(_exc: WarehouseUnavailable) -> tuple[Response, int]:
+    return error_response(503, "the warehouse is unreachable and no earlier data is cached")
+
+
+def register_error_handlers(server: Flask) -> None:
+    """Answer the API's errors, HTTP errors under /api and warehouse failures as JSON."""
+    server.register_error_handler(ApiError, _api_error)
+    server.register_error_handler(HTTPException, _http_error)
+    server.register_error_handler(MissingSchema, _missing_schema)
+    server.register_error_handler(WarehouseUnavailable, _unavailable)
+
+
+def region_param(name: str = "region") -> str:
+    """The region code from the query string (default: the city), checked; 400/404 otherwise."""
+    rt = current_runtime()
+    code = request.args.get(name)
+    if code is None:
+        return top_region_code(rt.warehouse, rt.config.city_region_code)
+    if not is_region_code(code):
+        raise ApiError(400, f"{name} must be a 6, 9 or 12 digit region code, got {code!r}")
+    if find_region(rt.warehouse, code) is None:
+        raise ApiError(404, f"unknown region {code}")
+    return code
+
+

@@ -1,0 +1,57 @@
+"""API routes of the whole cockpit: health, the summary of a region, and JSON 404s under /api."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, jsonify, request
+
+from core.values import number_or_none
+from datasources.indicators import latest_values
+from datasources.projects import count_by_state, project_status
+from datasources.status import warehouse_status
+from services.alerts import count_by_level, live_alerts
+from web.api.common import error_response, region_param
+from web.runtime import current_runtime
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@api.get("/health")
+def health() -> Response:
+    """Warehouse reachability and freshness; public, for load balancers and monitoring."""
+    status = warehouse_status(current_runtime().warehouse)
+    return jsonify({"status": "ok" if status.reachable else "degraded",
+                    "warehouse": "ok" if status.reachable else "unreachable",
+                    "data_as_of": status.data_as_of})
+
+
+@api.get("/summary")
+def summary() -> Response:
+    """Headline indicators, open alerts by level and projects by state for a region."""
+    rt = current_runtime()
+    region = region_param()
+    values = latest_values(rt.warehouse, region)
+    indicators = [{
+        "indicator_code": row["indicator_code"], "name": row["name"], "unit": row["unit"],
+        "period": row["period"] if isinstance(row["period"], str) else None,
+        "value": number_or_none(row["value"]), "yoy_pct": number_or_none(row["yoy_pct"]),
+        "target": number_or_none(row["target"]), "completion_pct": number_or_none(row["completion_pct"]),
+    } for row in values.to_dict("records")]
+    # Open by the combined status: the warehouse's, folded with the duty console's actions.
+    alerts = live_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(UTC),
+                         region)
+    projects = project_status(rt.warehouse, region, rt.today().isoformat(),
+                              rt.config.lagging_pts, rt.config.seriously_lagging_pts)
+    return jsonify({
+        "region_code": region,
+        "indicators": indicators,
+        "alerts_open_by_level": count_by_level(alerts),
+        "alerts_overdue": int(alerts["overdue"].sum()),
+        "projects_by_state": count_by_state(projects),
+    })
+
+
+@api.get("/<path:_unknown>")
+def not_found(_unknown: str) -> tuple[Response, int]:
+    """Unknown API paths answer JSON 404 instead of falling through to the page router."""
+    return error_response(404, f"no such API endpoint: {request.path}")
