@@ -115,7 +115,8 @@ def main() -> None:
         sql_data.append(replay(engine_sql()))
 
     def line(name: str, values: list[float]) -> str:
-        return (f"{name:9s} p50 {statistics.median(values) * 1000:7.1f} ms   p95 {percentile(values, 0.95) * 1000:7.1f} ms"
+        p50, p95 = statistics.median(values) * 1000, percentile(values, 0.95) * 1000
+        return (f"{name:9s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms"
                 f"   max {max(values) * 1000:7.1f} ms")
 
     print(f"warehouse {sa.engine.make_url(args.url).render_as_string(hide_password=True)}: {facts:,} fact rows; "

@@ -62,7 +62,9 @@ def period_label(period: str | None, frequency: str, cumulative: bool, lang: str
         quarter = (month - 1) // 3 + 1
         if lang == "zh":
             prefix = "前" if cumulative and quarter > 1 else ""
-            return f"{year}年{prefix}{_QUARTERS_ZH[quarter - 1]}季度" if quarter < 4 or not cumulative else f"{year}年全年"
+            if quarter == 4 and cumulative:
+                return f"{year}年全年"
+            return f"{year}年{prefix}{_QUARTERS_ZH[quarter - 1]}季度"
         return f"Q1–Q{quarter} {year}" if cumulative and quarter > 1 else f"Q{quarter} {year}"
     if cumulative and month > 1:
         return f"{year}年1-{month}月" if lang == "zh" else f"Jan–{_MONTHS_EN[month - 1]} {year}"

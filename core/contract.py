@@ -1,6 +1,7 @@
-"""The warehouse contract (../shared/WAREHOUSE.md) as data: tables, required and optional columns."""
+"""The warehouse contract (docs/warehouse.md) as data: tables, required and optional columns."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -53,3 +54,10 @@ ALERT_CATEGORIES = ("fire", "geological", "epidemic", "flood", "weather", "safet
 ALERT_LEVELS = (1, 2, 3, 4)
 CLOSED_ALERT_STATUSES = ("resolved", "closed")
 PROJECT_STATES = ("on_track", "lagging", "seriously_lagging", "overdue", "completed")
+# Alert ids as the cockpit accepts them from a browser or a client: printable, no spaces, short.
+ALERT_ID = re.compile(r"[\w.:-]{1,64}")
+
+
+def is_alert_id(value: object) -> bool:
+    """Whether `value` can be an alert id (checked before any lookup)."""
+    return isinstance(value, str) and ALERT_ID.fullmatch(value) is not None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 
@@ -45,10 +46,8 @@ def _build(args: argparse.Namespace) -> int:
 def _live(args: argparse.Namespace) -> int:
     print(f"[demo] inserting an open alert every {args.interval} s into {args.url}; Ctrl-C stops",
           file=sys.stderr)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         insert_live_alerts(args.url, interval_s=args.interval, count=args.count, seed=args.seed)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -29,7 +29,9 @@ def insert_live_alerts(url: str, *, interval_s: float = 5.0, count: int | None =
             now = datetime.now(UTC).replace(microsecond=0)
             # Ids carry a random part so several feeds (or restarts) never collide.
             alert_id = f"LIVE-{now:%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
-            row = alert_row(rng, places, str(rng.choice(CATEGORIES)), int(rng.choice([1, 2, 3, 4], p=[0.05, 0.15, 0.35, 0.45])),
+            category = str(rng.choice(CATEGORIES))
+            level = int(rng.choice([1, 2, 3, 4], p=[0.05, 0.15, 0.35, 0.45]))
+            row = alert_row(rng, places, category, level,
                             now, "new", alert_id, now)
             with engine.begin() as conn:
                 conn.execute(insert(schema.fact_alert), [row])

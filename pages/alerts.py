@@ -14,22 +14,18 @@ Filters live in the URL.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dash
 import pandas as pd
-from cachelib import BaseCache
 from dash import (
     ALL,
     ClientsideFunction,
     Input,
     Output,
-    Patch,
     State,
     callback,
     clientside_callback,
@@ -39,31 +35,21 @@ from dash import (
     no_update,
 )
 from dash.exceptions import PreventUpdate
-from plotly.io.json import to_json_plotly
 
-from components.alerts import (
-    alert_row,
-    alerts_map,
-    daily_chart,
-    detail_frame,
-    level_counts,
-    level_key,
-    new_token,
-    response_table,
-    with_borders,
-)
-from components.cards import LEVEL_KEYS, panel_message, skipped_note
-from components.formatting import format_timestamp
-from components.list_patch import list_patch
+from components.alert_console import console_changes, console_view, signature
+from components.alerts import daily_chart, detail_frame, new_token, response_table
+from components.cards import LEVEL_KEYS, panel_message
 from components.panels import failure_panel, guarded
 from core.alert_lifecycle import STATUSES
-from core.contract import ALERT_CATEGORIES
-from core.errors import MissingSchema, WarehouseUnavailable
+from core.contract import ALERT_CATEGORIES, is_alert_id
+from core.errors import BoundaryFileError, MissingSchema, WarehouseUnavailable
 from core.i18n import current_language, t
+from core.regions import is_region_code
 from datasources.alert_states import alert_states
 from datasources.alerts import alerts_since, hourly_counts
 from datasources.appdb import AppDatabaseError
-from datasources.boundaries import BoundaryFileError, collection_bounds, fit_view, region_boundaries
+from datasources.boundaries import region_boundaries
+from datasources.cache import single_flight
 from datasources.regions import children, find_region, top_region_code
 from services.alerts import combine, console_alerts, daily_counts, live_from, live_inputs, response_times
 from services.lookups import dept_options, region_names
@@ -78,14 +64,11 @@ dash.register_page(__name__, path="/alerts", nav_key="nav.alerts", nav_order=20,
 SINCE = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7),
          "30d": timedelta(days=30), "all": None}
 STATUS_CHOICES = ("open", "all", *STATUSES)
-MAX_ROWS = 300
+LEVEL_CHOICES = (*LEVEL_KEYS, "other")
 # How long a console render is kept for other consoles with the same signature.
 RENDER_KEEP_S = 30
 RENDER_LOCK_S = 5
 STATS_DAYS = 30
-# The console map's size on a 1920×1080 screen, to fit the counties into it.
-MAP_VIEW_PX = (680, 640)
-DEFAULT_MAP_ZOOM = 7.0
 # Ages and overdue marks move in steps of this; it is also the tick while the stream is up.
 AGEING_STEP_S = 15
 
@@ -184,10 +167,11 @@ def _since_iso(since: str | None, now: datetime) -> str | None:
     return None if span is None else (now - span).strftime("%Y-%m-%dT%H:%M:00Z")
 
 
-def _city_center(rt: Runtime) -> tuple[float, float]:
+def _region_point(rt: Runtime) -> tuple[float, float] | None:
+    """The configured region's own point (dim_region lon/lat), if the warehouse has one."""
     region = find_region(rt.warehouse, top_region_code(rt.warehouse, rt.config.city_region_code))
     if region is None or region.isna()[["lon", "lat"]].any():
-        return 111.14, 37.52
+        return None
     return float(region["lon"]), float(region["lat"])
 
 
@@ -202,18 +186,15 @@ def _county_borders(rt: Runtime) -> dict[str, Any] | None:
         return None
 
 
-def _signature(*parts: Any) -> str:
-    """A digest of what a console shows; DataFrames count by their content (`attrs["digest"]` if known)."""
-    digest = [(p.attrs.get("digest") or int(pd.util.hash_pandas_object(p, index=False).sum()))
-              if isinstance(p, pd.DataFrame) else p for p in parts]
-    return hashlib.sha1(repr(digest).encode()).hexdigest()
+def _render_key(rt: Runtime, sig: str) -> str:
+    return f"ck:{rt.warehouse.cache_id}:alerts-console:{sig}"
 
 
-def _feed(live: Any) -> dict[str, Any]:
-    """What the browser needs to announce new alerts: every open id, level, title, status."""
-    return {"unack": int((live["status"] == "new").sum()),
-            "alerts": [[str(r["alert_id"]), level_key(r["level"]), str(r["title"]), str(r["status"])]
-                       for r in live[["alert_id", "level", "title", "status"]].to_dict("records")]}
+def _valid_filters(level: object, category: object, county: object, status: object, since: object) -> bool:
+    """Whether every filter is empty or one of the values its dropdown offers."""
+    return (level in (None, *LEVEL_CHOICES) and category in (None, *ALERT_CATEGORIES)
+            and (county is None or is_region_code(county)) and status in (None, *STATUS_CHOICES)
+            and since in (None, *SINCE))
 
 
 @callback(Output("alerts-list", "children"), Output("alerts-counts", "children"), Output("alerts-map", "figure"),
@@ -224,6 +205,8 @@ def _feed(live: Any) -> dict[str, Any]:
 def refresh(_tick: int | None, _pushed: str | None, level: str | None, category: str | None, county: str | None,
             status: str | None, since: str | None, _version: int | None, shown: str | None) -> tuple[Any, ...]:
     """The live list, counts, map and feed: nothing when nothing visible changed, else only the changes."""
+    if not _valid_filters(level, category, county, status, since):
+        raise PreventUpdate  # a value no dropdown offers: refused before any query
     rt = current_runtime()
     lang = current_language()
     cfg = rt.config
@@ -236,7 +219,7 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
     try:
         alerts, states = live_inputs(rt.warehouse, rt.appdb.engine)
         # Most ticks and pushes change nothing for this view: tell from the inputs, before any work on them.
-        sig = _signature(alerts, states, filters, step, lang, alerts.attrs.get("stale"))
+        sig = signature(alerts, states, filters, step, lang, alerts.attrs.get("stale"))
         unchanged = ctx.triggered_id in ("alerts-tick", "alerts-push")
         if filters["status"] == "open" and sig == shown and unchanged:
             raise PreventUpdate
@@ -246,22 +229,29 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
             return live, console_alerts(rt.warehouse, rt.appdb.engine, cfg.alert_ack_limit_min, now, live=live,
                                         **filters)
 
+        def render(live: pd.DataFrame, rows: pd.DataFrame) -> dict[str, Any]:
+            return console_view(live, rows, now, lang=lang, tz=cfg.timezone,
+                                region_names=region_names(rt.warehouse, lang), borders=_county_borders(rt),
+                                region_point=_region_point(rt), tile_url=cfg.tile_url)
+
         if filters["status"] == "open":
             # Consoles showing the same view need the same changes: worked out once, then shared.
             changes_key = _render_key(rt, f"{shown}>{sig}")
             changes = cache.get(changes_key)
             if changes is None:
-                view = _shared_render(cache, _render_key(rt, sig), lambda: _render(rt, lang, *views(), now))
+                view_key = _render_key(rt, sig)
+                view = single_flight(cache, view_key, lambda: render(*views()), lock_s=RENDER_LOCK_S,
+                                     store=lambda v: cache.set(view_key, v, timeout=RENDER_KEEP_S))
                 before = cache.get(_render_key(rt, shown)) if shown else None
-                changes = _changes(rt, before, view)
+                changes = console_changes(before, view, _county_borders(rt))
                 cache.set(changes_key, changes, timeout=RENDER_KEEP_S)
         else:
             # Other statuses come from a query of their own: their rows belong in the signature.
             live, rows = views()
-            sig = _signature(rows[["alert_id", "status", "level"]], sig)
+            sig = signature(rows[["alert_id", "status", "level"]], sig)
             if sig == shown and unchanged:
                 raise PreventUpdate
-            changes = _changes(rt, None, _render(rt, lang, live, rows, now))
+            changes = console_changes(None, render(live, rows), _county_borders(rt))
     except (MissingSchema, WarehouseUnavailable) as exc:
         return failure_panel(exc, lang), None, no_update, no_update, None, None
     except AppDatabaseError as exc:
@@ -269,113 +259,6 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
         log.warning("app database unreadable for the duty console: %s", exc)
         return no_update, no_update, no_update, no_update, None, panel_message(t("alerts.appdb_down", lang))
     return (*changes[:4], sig, changes[4])
-
-
-def _render_key(rt: Runtime, sig: str) -> str:
-    return f"ck:{rt.warehouse.cache_id}:alerts-console:{sig}"
-
-
-def _changed(before: dict[str, Any] | None, view: dict[str, Any], part: str) -> Any:
-    """`view[part]`, or no_update when the console already shows it."""
-    if before is not None and before["digests"][part] == view["digests"][part]:
-        return no_update
-    return view[part]
-
-
-def _changes(rt: Runtime, before: dict[str, Any] | None, view: dict[str, Any]) -> tuple[Any, ...]:
-    """List, counts, map, feed and notes for a console that shows `before` (None: unknown, send all).
-
-    A new alert costs each console one row and the map's markers, not the page again; the
-    county borders go with a whole map only, and later patches leave them in place.
-    """
-    notes = _changed(before, view, "notes")
-    if before is None:
-        return view["rows"], view["counts"], with_borders(view["figure"], _county_borders(rt)), view["feed"], notes
-    rows = list_patch(before["row_keys"], view["row_keys"], view["rows"])
-    feed = no_update if before["feed"] == view["feed"] else view["feed"]
-    return rows, _changed(before, view, "counts"), _map_changes(rt, before, view), feed, notes
-
-
-def _map_changes(rt: Runtime, before: dict[str, Any], view: dict[str, Any]) -> Any:
-    """The map for a console that shows `before`: nothing, the changed traces, or (layout changed) all."""
-    if before["digests"]["figure"] == view["digests"]["figure"]:
-        return no_update
-    if before["digests"]["layout"] != view["digests"]["layout"]:
-        return with_borders(view["figure"], _county_borders(rt))
-    patch = Patch()
-    old_traces, new_traces = before["digests"]["traces"], view["digests"]["traces"]
-    if len(old_traces) != len(new_traces):
-        patch["data"] = view["figure"]["data"]
-        return patch
-    for index, (old, new) in enumerate(zip(old_traces, new_traces)):
-        if old != new:
-            patch["data"][index] = view["figure"]["data"][index]
-    return patch
-
-
-def _shared_render(cache: BaseCache, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Consoles showing the same thing share one render, made by one of them at a time.
-
-    Without the lock, every console polling while the first one renders would render too, and
-    on a busy server those renders slow each other down until the polls pile up. The render
-    stays cached for RENDER_KEEP_S: it is also what later changes are computed against.
-    """
-    rendered = cache.get(key)
-    if rendered is not None:
-        return rendered
-    if not cache.add(key + ":lock", 1, timeout=RENDER_LOCK_S):
-        deadline = time.monotonic() + RENDER_LOCK_S
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            rendered = cache.get(key)
-            if rendered is not None:
-                return rendered
-    try:
-        rendered = build()
-        cache.set(key, rendered, timeout=RENDER_KEEP_S)
-    finally:
-        cache.delete(key + ":lock")
-    return rendered
-
-
-def _digest(value: Any) -> str:
-    """A digest of what the browser receives for `value`."""
-    return hashlib.sha1(to_json_plotly(value, engine="json").encode()).hexdigest()
-
-
-def _render(rt: Runtime, lang: str, live: pd.DataFrame, view: pd.DataFrame, now: datetime) -> dict[str, Any]:
-    """List rows (and a key per row), counts, map figure, browser feed and notes for one view."""
-    cfg = rt.config
-    names = region_names(rt.warehouse, lang)
-    rows = [alert_row(r, names, lang, cfg.timezone, now) for r in view.head(MAX_ROWS).to_dict("records")]
-    notes = []
-    if view.empty:
-        rows = [panel_message(t("alerts.none", lang), "info")]
-    if len(view) > MAX_ROWS:
-        notes.append(html.Div(t("alerts.truncated", lang, n=MAX_ROWS)))
-    unplaced = int(view[["lon", "lat"]].isna().any(axis=1).sum())
-    if unplaced:
-        notes.append(html.Div(t("alerts.no_position", lang, n=unplaced)))
-    if live.attrs.get("stale"):
-        notes.append(html.Div(t("alerts.stale", lang, time=format_timestamp(live.attrs.get("fetched_at"),
-                                                                           cfg.timezone)), className="stale"))
-    quality = skipped_note(view.attrs.get("skipped", {}), lang)
-    if quality:
-        notes.append(quality)
-    borders = _county_borders(rt)
-    bounds = collection_bounds(borders) if borders else None
-    if bounds:
-        centre, zoom = fit_view(bounds, *MAP_VIEW_PX)
-        center = (centre["lon"], centre["lat"])
-    else:
-        center, zoom = _city_center(rt), DEFAULT_MAP_ZOOM
-    figure = alerts_map(view, center, lang, cfg.timezone, cfg.tile_url, zoom=zoom).to_plotly_json()
-    counts = level_counts(view, lang)
-    layout, traces = _digest(figure["layout"]), [_digest(trace) for trace in figure["data"]]
-    return {"rows": rows, "row_keys": [_digest(row) for row in rows], "counts": counts, "figure": figure,
-            "feed": _feed(live), "notes": notes,
-            "digests": {"counts": _digest(counts), "notes": _digest(notes), "layout": layout, "traces": traces,
-                        "figure": hashlib.sha1(repr((layout, traces)).encode()).hexdigest()}}
 
 
 @callback(Output("alert-detail-id", "data"), Output("alerts-drawer", "className"),
@@ -388,13 +271,14 @@ def open_drawer(_clicks: list[int], click_data: dict | None, _close: int | None)
     if trigger == "alerts-drawer-close":
         return None, "alerts-drawer", "/alerts", True
     if trigger == "alerts-map":
-        points = (click_data or {}).get("points") or []
-        alert_id = points[0].get("customdata") if points else None
-    elif isinstance(trigger, dict) and any(item.get("value") for item in ctx.triggered):
-        alert_id = trigger["id"]
+        points = click_data.get("points") if isinstance(click_data, dict) else None
+        first = points[0] if isinstance(points, list) and points else None
+        alert_id = first.get("customdata") if isinstance(first, dict) else None
+    elif isinstance(trigger, dict) and any(isinstance(item, dict) and item.get("value") for item in ctx.triggered):
+        alert_id = trigger.get("id")
     else:
         raise PreventUpdate  # rows re-rendered, nothing clicked
-    if not alert_id:
+    if not is_alert_id(alert_id):
         raise PreventUpdate
     return alert_id, "alerts-drawer is-open", f"/alerts/{alert_id}", False
 
@@ -402,7 +286,7 @@ def open_drawer(_clicks: list[int], click_data: dict | None, _close: int | None)
 @callback(Output("alerts-stats", "children"), Input("alerts-tabs", "value"), Input("alerts-county", "value"))
 def show_stats(tab: str, county: str | None) -> Any:
     """Alerts per day by category and level; response times by county and department (last 30 days)."""
-    if tab != "stats":
+    if tab != "stats" or not (county is None or is_region_code(county)):
         raise PreventUpdate
     rt = current_runtime()
     lang = current_language()

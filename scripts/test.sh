@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian machine: installs what the tests need (Debian's
 # Chromium, ChromeDriver and a CJK font; the Python packages), starts PostgreSQL and Redis
-# when they are not running, then runs pytest. Extra arguments go to pytest.
+# when they are not running, then runs the linter (ruff) and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,4 +32,6 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
   for _ in $(seq 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 
+echo "ruff check ."
+python3 -m ruff check .
 exec python3 -m pytest --headless "$@"

@@ -168,9 +168,9 @@ def act_on_alert(wh: Warehouse, appdb: Engine, alert_id: str, action: str, usern
     or AppDatabaseError when the app database fails.
     """
     alert = _known_alert(wh, alert_id).iloc[0]
-    if action == "assign" and dept_code and wh.has_table("dim_department"):
-        if dept_code not in set(departments(wh)["dept_code"].astype(str)):
-            raise InvalidAction("alerts.err.unknown_dept", conflict=False, dept=dept_code)
+    if (action == "assign" and dept_code and wh.has_table("dim_department")
+            and dept_code not in set(departments(wh)["dept_code"].astype(str))):
+        raise InvalidAction("alerts.err.unknown_dept", conflict=False, dept=dept_code)
     return record_action(appdb, alert_id, action, username, request_id=request_id,
                          warehouse_status=str(alert["status"]), warehouse_level=alert["level"],
                          dept_code=dept_code, level=level, note=note)

@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import flask
 import pytest
-from web import auth
 
 from core.config import Config
 from datasources.appdb import AppDB
 from datasources.cache import make_cache
+from web import auth
 from web.auth import current_user, ensure_admin, install_auth, secret_key_for
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -1,6 +1,7 @@
 """MySQL-protocol engines (MySQL, MariaDB, Apache Doris, StarRocks) as a warehouse."""
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,10 +25,9 @@ def prepare_warehouse_engine(engine: sa.Engine, statement_timeout_s: float) -> N
             for statement in (f"SET SESSION max_execution_time = {timeout_ms}",
                               f"SET SESSION max_statement_time = {timeout_ms / 1000}",
                               "SET SESSION TRANSACTION READ ONLY"):
-                try:
+                # An engine without the variable keeps its default.
+                with contextlib.suppress(Exception):
                     cur.execute(statement)
-                except Exception:
-                    pass
 
 
 def appdb_connect_args(_url: sa.URL) -> dict[str, Any]:
