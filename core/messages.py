@@ -76,6 +76,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "quality.unknown_region": ("{n} 条区划代码未知（不计入县区统计）",
                                "{n} rows with an unknown region code (left out of county figures)"),
     "quality.out_of_range": ("{n} 条数值越界，已跳过", "{n} out-of-range values skipped"),
+    "quality.future_stamp": ("{n} 条记录时间晚于当前时间，已跳过", "{n} rows stamped later than now skipped"),
     "quality.no_report": ("{n} 个项目无进度报告", "{n} projects without a progress report"),
     "error.missing_schema": ("数据仓库缺少 {name}，此栏无法显示；其余栏目不受影响。",
                              "The warehouse lacks {name}; this panel cannot be shown. Other panels are unaffected."),
@@ -86,7 +87,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "map.no_boundaries": ("暂无下级区域的边界数据", "No boundaries for the sub-regions of this region"),
     "map.missing_regions": ("{n} 个下级区域缺少边界，未在地图上显示", "{n} sub-regions have no boundary and are not on the map"),
     "map.skipped_geometries": ("{n} 条边界数据无法读取，已跳过", "{n} unreadable boundary rows skipped"),
-    "map.demo_source": ("示意边界（演示数据），不作为权威边界", "Illustrative boundaries (demo data), not authoritative"),
     "map.file_missing_column": ("边界文件 {path} 缺少 {column} 列", "The boundaries file {path} has no {column} column"),
     "map.file_unusable": ("边界文件 {path} 无法读取", "The boundaries file {path} cannot be read"),
     # Sign-in page and guard (web/auth.py)

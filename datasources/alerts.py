@@ -14,6 +14,7 @@ from core.contract import ALERT_CATEGORIES, ALERT_LEVELS, CLOSED_ALERT_STATUSES
 from core.geo import bounding_box, haversine_km
 from datasources.cache import dataset
 from datasources.regions import within
+from datasources.status import future_stamps, not_future, now_stamp
 from datasources.warehouse import Warehouse
 
 ALERT_COLUMNS = ("alert_id", "category", "level", "title", "description", "region_code", "lon",
@@ -45,8 +46,15 @@ def open_alerts(wh: Warehouse, region_code: str | None = None) -> pd.DataFrame:
 
 
 def _normalised(raw: pd.DataFrame) -> pd.DataFrame:
-    """normalise_alerts, plus one row per alert_id (the latest update wins), with counts."""
-    frame = normalise_alerts(raw)
+    """normalise_alerts, plus one row per alert_id (the latest update wins), with counts.
+
+    A row whose occurred_at or updated_at is later than now is a bad row: left out (before the
+    latest update is chosen, so it cannot hide a good one) and counted as "future_stamp". The
+    cut-off is taken here, inside the memoized query (see `datasources.status.now_stamp`).
+    """
+    now = now_stamp()
+    future = future_stamps(raw["occurred_at"], now) | future_stamps(raw["updated_at"], now)
+    frame = normalise_alerts(raw[~future])
     before = len(frame)
     if "updated_at" in frame:
         frame = (frame.assign(_order=range(len(frame)))
@@ -54,7 +62,7 @@ def _normalised(raw: pd.DataFrame) -> pd.DataFrame:
                  .drop_duplicates("alert_id", keep="last").sort_values("_order").drop(columns="_order"))
     frame = frame.reset_index(drop=True)
     frame.attrs["skipped"] = {"unknown_level": int(frame["level"].isna().sum()),
-                              "duplicate": before - len(frame)}
+                              "duplicate": before - len(frame), "future_stamp": int(future.sum())}
     # A digest of the content, computed once per query and cached with the frame, so that
     # every console poll can tell "nothing changed" without hashing the frame again.
     frame.attrs["digest"] = int(pd.util.hash_pandas_object(frame, index=False).sum())
@@ -134,16 +142,17 @@ def hourly_counts(wh: Warehouse, since: str, region_code: str | None = None) -> 
 
     Aggregated in SQL to the hour, so the page can roll hours into days of its own time zone.
     The hour is the first 13 characters of the timestamp as text (`2026-11-21T08` or, for a
-    timestamp column, `2026-11-21 08`).
+    timestamp column, `2026-11-21 08`). Rows stamped later than now are left out, as in `_normalised`.
     """
     a = wh.table("fact_alert")
     hour = sa.func.substr(sa.cast(a.c.occurred_at, sa.String), 1, 13).label("hour")
     stmt = (sa.select(hour, a.c.category, a.c.level, sa.func.count().label("n"))
-            .where(a.c.occurred_at >= sa.bindparam("since"))
+            .where(a.c.occurred_at >= sa.bindparam("since"), not_future(a.c.occurred_at),
+                   *([not_future(a.c.updated_at)] if "updated_at" in a.c else []))
             .group_by(hour, a.c.category, a.c.level))
     if region_code:
         stmt = stmt.where(within(a.c.region_code, region_code))
-    return normalise_alerts(wh.read(stmt, {"since": since}))
+    return normalise_alerts(wh.read(stmt, {"since": since, "now": now_stamp()}))
 
 
 

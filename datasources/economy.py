@@ -3,8 +3,8 @@
 The queries (`indicator_values`, `values_at`, `region_history`) are memoized per dataset
 "indicators" and each touches only the index range it needs, so a drill-down click costs a
 few index seeks however many village rows the warehouse holds. Bad rows: duplicates keep the
-newest row, NULL values stay as gaps, implausible values (`core.rules.plausible`) are dropped;
-`attrs["skipped"]` counts each so the page can say so.
+newest row, NULL values stay as gaps, implausible values (`core.rules.plausible`) and rows whose
+`updated_at` is later than now are dropped; `attrs["skipped"]` counts each so the page can say so.
 """
 from __future__ import annotations
 
@@ -18,14 +18,18 @@ import sqlalchemy as sa
 from core.rules import plausible
 from datasources.cache import dataset
 from datasources.indicators import catalogue, drop_duplicate_keys
+from datasources.status import future_stamps, now_stamp
 from datasources.warehouse import Warehouse
 
 VALUE_COLUMNS = ("value", "target", "yoy_pct")
 
 
 def _clean(rows: pd.DataFrame, key: list[str], units: Mapping[str, str]) -> pd.DataFrame:
-    """Drop duplicate keys (newest kept) and implausible values, count both and NULL values."""
-    rows, duplicates = drop_duplicate_keys(rows, key)
+    """Drop rows stamped in the future (before choosing the newest of duplicate keys: such a row
+    must not hide the published one), duplicate keys (newest kept) and implausible values; count
+    them and NULL values. The cut-off is taken here, inside the memoized query (see now_stamp)."""
+    future = future_stamps(rows["updated_at"], now_stamp())
+    rows, duplicates = drop_duplicate_keys(rows[~future], key)
     for column in VALUE_COLUMNS:
         rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
     unit = rows["indicator_code"].map(units).fillna("")
@@ -33,7 +37,7 @@ def _clean(rows: pd.DataFrame, key: list[str], units: Mapping[str, str]) -> pd.D
     out_of_range = pd.Series(bad, index=rows.index, dtype=bool)
     kept = rows[~out_of_range].drop(columns="updated_at").sort_values(key).reset_index(drop=True)
     kept.attrs["skipped"] = {"duplicate": duplicates, "out_of_range": int(out_of_range.sum()),
-                             "null_value": int(kept["value"].isna().sum())}
+                             "null_value": int(kept["value"].isna().sum()), "future_stamp": int(future.sum())}
     return kept
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from core.rules import change_tone, completion_pct, time_progress_pct
 from datasources.cache import dataset
+from datasources.status import not_future, now_stamp
 from datasources.warehouse import Warehouse
 
 CATALOGUE_COLUMNS = ("indicator_code", "name", "name_en", "category", "unit", "frequency",
@@ -38,23 +39,30 @@ def latest_values(wh: Warehouse, region_code: str, headline_only: bool = True) -
     """Each indicator's latest period for a region, with completion, time progress and tone.
 
     Indicators without data for the region are kept with empty values so a page can say so.
-    `attrs["skipped"]` counts duplicate rows dropped and NULL values shown as "—".
+    `attrs["skipped"]` counts duplicate rows dropped and NULL values shown as "—". Rows whose
+    updated_at is later than now are not published yet: the latest period is that of the others
+    (cut off inside the memoized query, see `now_stamp`; data_quality counts them).
     """
     cat = catalogue(wh)
     if headline_only:
         cat = cat[cat["headline"]]
     f = wh.table("fact_indicator")
     codes = list(cat["indicator_code"])
+    params = {"region": region_code, "codes": codes}
+    published = sa.true()
+    if "updated_at" in f.c:
+        published = not_future(f.c.updated_at)
+        params["now"] = now_stamp()
     latest = (sa.select(f.c.indicator_code, sa.func.max(f.c.period).label("period"))
               .where(f.c.region_code == sa.bindparam("region"),
-                     f.c.indicator_code.in_(sa.bindparam("codes", expanding=True)))
+                     f.c.indicator_code.in_(sa.bindparam("codes", expanding=True)), published)
               .group_by(f.c.indicator_code).subquery())
     stmt = (sa.select(f.c.indicator_code, f.c.period, wh.col(f, "value"), wh.col(f, "target"),
                       wh.col(f, "yoy_pct"), wh.col(f, "updated_at"))
             .join(latest, sa.and_(f.c.indicator_code == latest.c.indicator_code,
                                   f.c.period == latest.c.period))
-            .where(f.c.region_code == sa.bindparam("region")))
-    rows = wh.read(stmt, {"region": region_code, "codes": codes}) if codes else pd.DataFrame(
+            .where(f.c.region_code == sa.bindparam("region"), published))
+    rows = wh.read(stmt, params) if codes else pd.DataFrame(
         columns=["indicator_code", "period", "value", "target", "yoy_pct", "updated_at"])
     rows, duplicates = drop_duplicate_keys(rows, ["indicator_code", "period"])
     merged = cat.merge(rows.drop(columns="updated_at"), on="indicator_code", how="left")

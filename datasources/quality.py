@@ -9,11 +9,21 @@ from core.errors import MissingSchema
 from core.rules import plausible_range
 from datasources.cache import dataset
 from datasources.indicators import catalogue
+from datasources.status import now_stamp
 from datasources.warehouse import Warehouse
 
 
-def _count(wh: Warehouse, stmt: sa.Select) -> int:
-    return int(wh.read(stmt).iloc[0, 0] or 0)
+def _count(wh: Warehouse, stmt: sa.Select, params: dict[str, str] | None = None) -> int:
+    return int(wh.read(stmt, params).iloc[0, 0] or 0)
+
+
+def _future_stamps(wh: Warehouse, table: sa.TableClause, *columns: str) -> int:
+    """Rows with a timestamp later than now in any of the columns the warehouse has (the cut-off
+    is taken inside the memoized data_quality, see `now_stamp`)."""
+    later = [table.c[c] > sa.bindparam("now") for c in columns if c in table.c]
+    if not later:
+        return 0
+    return _count(wh, sa.select(sa.func.count()).select_from(table).where(sa.or_(*later)), {"now": now_stamp()})
 
 
 def _indicator_checks(wh: Warehouse) -> dict[str, int]:
@@ -29,6 +39,7 @@ def _indicator_checks(wh: Warehouse) -> dict[str, int]:
         "duplicate": _count(wh, sa.select(sa.func.coalesce(sa.func.sum(keys.c.n - 1), 0))),
         "out_of_range": _count(wh, sa.select(sa.func.count()).select_from(f).where(
             _implausible(wh, f.c.indicator_code, value))),
+        "future_stamp": _future_stamps(wh, f, "updated_at"),
     }
 
 
@@ -53,6 +64,7 @@ def _alert_checks(wh: Warehouse) -> dict[str, int]:
             a.c.category.not_in(ALERT_CATEGORIES))),
         "unknown_level": _count(wh, sa.select(sa.func.count()).select_from(a).where(
             a.c.level.not_in(ALERT_LEVELS))),
+        "future_stamp": _future_stamps(wh, a, "occurred_at", "updated_at"),
     }
 
 

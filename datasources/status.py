@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
@@ -9,6 +10,36 @@ import sqlalchemy as sa
 from core.errors import MissingSchema, WarehouseUnavailable
 from datasources.cache import dataset
 from datasources.warehouse import Warehouse
+
+# The clock in the contract's timestamp form, the form alerts_since binds `since` in: ISO 8601
+# UTC text sorts as time against ISO text columns, and PostgreSQL and MySQL cast the parameter
+# for a timestamp column. (A SQLite text stamp written "2026-12-01 09:00:00", with a space,
+# compares by its date only: it counts as not later than any time of its own day.)
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def now_stamp() -> str:
+    """Now (UTC, to the second) as '2026-12-01T08:30:00Z': the cut-off for rows stamped in the future.
+
+    Memoized data functions take it inside their body, never as an argument, so "now" is not
+    part of a cache key and needs no rounding: a cached frame was cut off at its own fetch time,
+    which is never later than the clock, and it is at most its time-to-live old. So it shows
+    nothing from the future, and a row whose stamp comes due appears at the next refresh, like
+    any new row. As an argument "now" would make a new key on every call: no cache hits, and no
+    last-good copy to show during an outage.
+    """
+    return datetime.now(UTC).strftime(STAMP_FORMAT)
+
+
+def not_future(stamp: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """SQL: `stamp` is NULL or not later than the bound parameter `now` (a `now_stamp()`)."""
+    return sa.or_(stamp.is_(None), stamp <= sa.bindparam("now"))
+
+
+def future_stamps(stamps: pd.Series, now: str) -> pd.Series:
+    """True where a timestamp read from the warehouse (ISO text, or a datetime; naive is UTC) is later than `now`."""
+    parsed = pd.to_datetime(stamps, utc=True, errors="coerce", format="ISO8601")
+    return pd.Series(parsed > pd.Timestamp(now), index=stamps.index, dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -26,6 +57,7 @@ def _reachability(wh: Warehouse) -> pd.DataFrame:
 
 
 def _max_timestamp(wh: Warehouse, contract_name: str, *columns: str) -> str | None:
+    """The newest of the columns' timestamps (per row the first that is not NULL) not later than now."""
     try:
         table = wh.table(contract_name)
     except MissingSchema:
@@ -33,8 +65,9 @@ def _max_timestamp(wh: Warehouse, contract_name: str, *columns: str) -> str | No
     present = [table.c[c] for c in columns if c in table.c]
     if not present:
         return None
-    value = wh.read(sa.select(sa.func.max(sa.func.coalesce(*present) if len(present) > 1
-                                          else present[0]))).iloc[0, 0]
+    stamp = sa.func.coalesce(*present) if len(present) > 1 else present[0]
+    value = wh.read(sa.select(sa.func.max(stamp)).where(stamp <= sa.bindparam("now")),
+                    {"now": now_stamp()}).iloc[0, 0]
     return None if pd.isna(value) else str(value)
 
 

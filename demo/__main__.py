@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--url", default=DEFAULT_URL)
     b.add_argument("--scale", type=int, default=1, help=f"1–{MAX_SCALE}; ≥ 2 adds village-level rows")
     b.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    b.add_argument("--end", help="latest period YYYY-MM (default: last month)")
+    b.add_argument("--end", help="latest period YYYY-MM (default: the latest month already published)")
     b.add_argument("--no-bad-rows", action="store_true", help="leave out the deliberately bad rows")
     b.add_argument("--force", action="store_true", help="drop the demo tables first if they hold data")
     b.set_defaults(run=_build)

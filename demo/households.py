@@ -36,7 +36,9 @@ def fake_id_numbers(rng: np.random.Generator, county_codes: np.ndarray) -> np.nd
     return np.char.add(body, _ID_CHECK[wrong])
 
 
-def households_frame(seed: int, regions: pd.DataFrame, end_period: str, n: int = 20_000) -> pd.DataFrame:
+def households_frame(seed: int, regions: pd.DataFrame, end_period: str, n: int = 20_000,
+                     now: datetime | None = None) -> pd.DataFrame:
+    """Households updated in the half year before the month after end_period, never after `now`."""
     rng = rng_for(seed, "households")
     villages = regions[(regions.level == "village") & regions.name.str.endswith("村")].region_code.to_numpy()
     weights = rng.lognormal(0, 0.5, len(villages))
@@ -55,7 +57,7 @@ def households_frame(seed: int, regions: pd.DataFrame, end_period: str, n: int =
                 for f in flagged]
     y, m = int(end_period[:4]), int(end_period[5:7])
     end = datetime(y + m // 12, m % 12 + 1, 1, tzinfo=UTC)
-    updated = [(end - timedelta(minutes=int(m))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    updated = [min(end - timedelta(minutes=int(m)), now or end).strftime("%Y-%m-%dT%H:%M:%SZ")
                for m in rng.integers(0, 180 * 24 * 60, n)]
     return pd.DataFrame(dict(household_code=codes, region_code=village, head_name=names,
                              id_number=fake_id_numbers(rng, np.array([v[:6] for v in village])),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,10 @@ from demo.rand import rng_for
 from demo.regions import CITY, COUNTY_CODES, ECONOMY_SHARE, POPULATION_SHARE, TREND_GROWTH
 
 FIRST_YEAR = 2023
+# The bureau loads each month's indicators 10–20 days after the month ends: a month is published
+# once the 20th of the next month has come (before that, its rows would be stamped in the future).
+PUBLICATION_DAY = 20
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,9 @@ INDICATORS: list[Indicator] = [
     Indicator("RURAL_INCOME", "农村居民人均可支配收入", "Per capita disposable income of rural residents",
               "livelihood", "元", "quarter", 1, 1, 0, "income", 13800.0, 0, (0.32, 0.50, 0.71, 1.0), 0.006, 0.02,
               0.01, "population"),
-    Indicator("CPI", "居民消费价格指数", "Consumer price index", "livelihood", "上年同期=100", "month", 0, 0, 0, "level",
-              100.5, 1, (0.4, 0.3, -0.1, -0.2, -0.2, -0.1, 0.0, 0.1, 0.0, -0.1, -0.1, 0.0), 0.3, weights="population"),
+    Indicator("CPI", "居民消费价格指数", "Consumer price index", "livelihood", "上年同期=100", "month", 0, 0, 0,
+              "level", 100.5, 1, (0.4, 0.3, -0.1, -0.2, -0.2, -0.1, 0.0, 0.1, 0.0, -0.1, -0.1, 0.0), 0.3,
+              weights="population"),
     Indicator("UNEMPLOYMENT", "城镇调查失业率", "Surveyed urban unemployment rate", "livelihood", "%", "month", 0, 0, 1,
               "level", 5.3, 1, (0.1, 0.3, 0.2, 0.0, -0.1, 0.0, 0.2, 0.1, -0.1, -0.2, -0.2, -0.1), 0.1,
               weights="population"),
@@ -116,6 +122,22 @@ def dim_indicator_frame() -> pd.DataFrame:
                          for n, i in enumerate(INDICATORS)])
 
 
+def publication_date(period: str) -> date:
+    """The day the last indicator of month `period` ('YYYY-MM') is loaded: the 20th of the next month."""
+    y, m = int(period[:4]), int(period[5:7])
+    return date(y + m // 12, m % 12 + 1, PUBLICATION_DAY)
+
+
+def latest_published_period(today: date) -> str:
+    """The latest month whose publication date is not after `today`: the month before, or the one before that."""
+    for months_back in (1, 2):
+        i = today.year * 12 + today.month - 1 - months_back
+        period = f"{i // 12:04d}-{i % 12 + 1:02d}"
+        if publication_date(period) <= today:
+            break
+    return period
+
+
 @dataclass
 class Calendar:
     """Months from the warm-up January to end_period; rows are published from FIRST_YEAR on."""
@@ -125,7 +147,9 @@ class Calendar:
     updated_at: dict[str, np.ndarray]
 
     @classmethod
-    def until(cls, end_period: str, seed: int) -> Calendar:
+    def until(cls, end_period: str, seed: int, now: datetime | None = None) -> Calendar:
+        """The calendar up to end_period; no load time is later than `now` (UTC; a month published
+        on the day of the build, or an end_period not yet published, is stamped with `now`)."""
         end_y, end_m = int(end_period[:4]), int(end_period[5:7])
         if (end_y, end_m) < (FIRST_YEAR, 12):
             raise ValueError(f"end_period {end_period} leaves less than one year of data")
@@ -143,6 +167,8 @@ class Calendar:
             ny, nm = year + (month == 12), month % 12 + 1
             updated[i.code] = np.array([f"{a:04d}-{b:02d}-{d:02d}T{h:02d}:{mi:02d}:00Z"
                                         for a, b, d, h, mi in zip(ny, nm, day, hour, minute)], dtype=object)
+            if now is not None:  # same ISO form, so text order is time order
+                updated[i.code] = np.minimum(updated[i.code], now.strftime(STAMP_FORMAT))
         return cls(periods, year, month, updated)
 
     @property
@@ -248,7 +274,8 @@ def _leaf_weights(rng: np.random.Generator, n: int, boost: np.ndarray | None = N
     return w / w.sum()
 
 
-def flow_frames(seed: int, regions: pd.DataFrame, cal: Calendar, villages: bool) -> Iterator[tuple[pd.DataFrame, float]]:
+def flow_frames(seed: int, regions: pd.DataFrame, cal: Calendar,
+                villages: bool) -> Iterator[tuple[pd.DataFrame, float]]:
     """fact_indicator rows of the additive indicators, county by county, then counties and city.
     Yields (rows, fraction of this step done)."""
     gen = FlowGenerator(seed, cal)

@@ -19,6 +19,8 @@ from dash.exceptions import PreventUpdate
 from components.alerts import ACTION_BUTTONS, detail_frame, detail_view, level_label, new_token, status_label
 from components.cards import panel_message
 from components.panels import failure_panel
+from core.alert_lifecycle import NOTE_MAX_CHARS
+from core.contract import is_alert_id
 from core.errors import InvalidAction, MissingSchema, UnknownAlert, WarehouseUnavailable
 from core.i18n import current_language, t
 from datasources.appdb import AppDatabaseError
@@ -57,7 +59,7 @@ def _signature(detail: Any) -> str:
 def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
                 shown: str | None) -> tuple[Any, Any, Any]:
     """The alert's detail; re-rendered only when its state or timeline changed."""
-    if not alert_id:
+    if not is_alert_id(alert_id):
         return None, None, {"display": "none"}
     rt = current_runtime()
     lang = current_language()
@@ -83,6 +85,16 @@ def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
                        radius_km=cfg.nearby_radius_km, tile_url=cfg.tile_url,
                        stream_url_template=cfg.stream_url_template, dept_names=dept_names)
     return body, sig, {"display": "block"}
+
+
+def _valid_action_input(action: object, dept: object, level: object, note: object, token: object,
+                        version: object) -> bool:
+    """Whether the action form's values have the types and sizes its controls produce."""
+    return (action in ACTION_BUTTONS and (dept is None or (isinstance(dept, str) and len(dept) <= 64))
+            and (level is None or (isinstance(level, int) and not isinstance(level, bool) and 1 <= level <= 4))
+            and (note is None or (isinstance(note, str) and len(note) <= NOTE_MAX_CHARS * 2))
+            and isinstance(token, str) and 8 <= len(token) <= 64
+            and (version is None or (isinstance(version, int) and not isinstance(version, bool))))
 
 
 def _action_text(action: str, lang: str) -> str:
@@ -134,9 +146,11 @@ def act(*args: Any) -> tuple[Any, ...]:
     """An action button: store the action once, say what happened, refresh the detail."""
     alert_id, dept, level, note, token, version = args[len(ACTION_BUTTONS):]
     trigger = ctx.triggered_id
-    if not alert_id or not isinstance(trigger, str) or not ctx.triggered[0].get("value"):
+    if not (is_alert_id(alert_id) and isinstance(trigger, str) and ctx.triggered[0].get("value")):
         raise PreventUpdate
     action = trigger.removeprefix("alert-action-")
+    if not _valid_action_input(action, dept, level, note, token, version):
+        raise PreventUpdate  # values no form control sends: refused before the app database
     lang = current_language()
     message, kind, settled = run_action(alert_id, action, dept, level, note, token, lang)
     if not settled:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dash
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from components.cards import project_state_tiles, skipped_note
 from components.panels import guarded
@@ -41,8 +42,11 @@ def layout(state: str | None = None, **_query: str) -> html.Div:
 
 @callback(Output(TILES, "children"), Output(TABLE, "children"),
           Input(FILTER, "data"))
-def show_projects(selection: dict) -> tuple[object, object]:
+def show_projects(selection: object) -> tuple[object, object]:
     """State tiles and the (filtered) project table."""
+    state = selection.get("state") if isinstance(selection, dict) else None
+    if state is not None and state not in PROJECT_STATES:
+        raise PreventUpdate  # a filter the page never stores: refused before any query
     lang = current_language()
     rt = current_runtime()
 
@@ -57,8 +61,8 @@ def show_projects(selection: dict) -> tuple[object, object]:
 
     def table() -> object:
         projects = frame()
-        if selection.get("state"):
-            projects = projects[projects["state"] == selection["state"]]
+        if state:
+            projects = projects[projects["state"] == state]
         known = regions(rt.warehouse)
         names = dict(zip(known["region_code"], known["name"]))
         return project_table(projects, names, lang)
