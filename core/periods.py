@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-PERIOD = re.compile(r"(?:19|20|21)\d{2}-(?:0[1-9]|1[0-2])")
+PERIOD = re.compile(r"(?:19|20|21)[0-9]{2}-(?:0[1-9]|1[0-2])")
 # No indicator series spans more than this; it bounds every loop over periods.
 MAX_SPAN_MONTHS = 12 * 100
 

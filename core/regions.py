@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-REGION_CODE = re.compile(r"\d{6}|\d{9}|\d{12}")
+REGION_CODE = re.compile(r"[0-9]{6}|[0-9]{9}|[0-9]{12}")
 LEVEL_ORDER = ("province", "city", "county", "township", "village")
 
 
@@ -31,9 +31,9 @@ def is_within(region_code: str, scope: str) -> bool:
 
 
 def ancestor_codes(region_code: str) -> list[str]:
-    """Codes of the regions above a code, nearest first, read from the code's structure."""
-    if not region_code.isdigit():
+    """Codes that may hold a code's region, nearest first, read from the code's structure (a
+    truncated or unknown code included): township, county, city, province."""
+    if not (region_code.isascii() and region_code.isdigit()):
         return []
     candidates = [region_code[:9], region_code[:6], region_code[:4] + "00", region_code[:2] + "0000"]
-    return [c for c in dict.fromkeys(candidates) if c != region_code and len(c) in (6, 9)
-            and len(c) <= len(region_code)]
+    return [c for c in dict.fromkeys(candidates) if c != region_code and len(c) in (6, 9)]
