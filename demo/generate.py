@@ -1,5 +1,6 @@
-"""Build the demo warehouse: every contract table (except geo_region) for 吕梁市, deterministic
-for a given seed and end_period (fact_alert's timestamps follow the build's clock)."""
+"""Build the demo warehouse: every contract table for 吕梁市, geo_region included (the shipped
+county polygons and generated township cells, demo/townships.py), deterministic for a given seed
+and end_period (fact_alert's timestamps follow the build's clock)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -11,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, create_engine, func, insert, inspect, literal, select, text, update
 from sqlalchemy.engine import make_url
 
-from demo import schema
+from demo import indicators, schema
 from demo.alerts import alerts_frame
 from demo.emergency import cameras_frame, departments_frame, resources_frame
 from demo.households import households_frame
@@ -19,6 +20,7 @@ from demo.indicators import ADDITIVE_INDICATORS, Calendar, dim_indicator_frame, 
 from demo.load import Loader, WarehouseNotEmptyError, drop_tables, non_empty_tables
 from demo.projects import FIRST_PROJECT, projects_frames
 from demo.regions import COUNTIES, build_regions
+from demo.townships import geo_region_frame
 
 __all__ = ["ADDITIVE_INDICATORS", "BAD_ROWS", "COUNTIES", "DEFAULT_SEED", "BadRow", "WarehouseNotEmptyError",
            "build_demo_warehouse", "resolved_bad_rows", "default_end_period"]
@@ -89,9 +91,9 @@ def resolved_bad_rows(end_period: str) -> list[dict]:
 
 
 def default_end_period(today: date | None = None) -> str:
-    """The month before today."""
-    today = today or date.today()
-    return _shift(f"{today.year:04d}-{today.month:02d}", 1)
+    """The latest month already published on `today` (UTC): the month before from the 20th on,
+    else the one before that (demo.indicators.PUBLICATION_DAY), so no row is stamped in the future."""
+    return indicators.latest_published_period(today or datetime.now(UTC).date())
 
 
 def ensure_database(url: str) -> None:
@@ -120,9 +122,10 @@ def ensure_database(url: str) -> None:
 
 
 def _extra_bad_rows(end_period: str, now: datetime, regions: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    # Indicator rows carry a fixed load time (the tables stay reproducible); alerts are fresh.
-    loaded = _shift(end_period, -1) + "-20T03:00:00Z"
+    # Indicator rows carry a fixed load time (the tables stay reproducible), never after the
+    # build's clock; alerts are fresh. Both stamps are ISO text, so min() is the earlier time.
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    loaded = min(_shift(end_period, -1) + "-20T03:00:00Z", stamp)
     indicator, alerts = [], []
     for b in BAD_ROWS:
         if not b.extra_row or b.problem == "duplicate_key":
@@ -163,14 +166,15 @@ def build_demo_warehouse(url: str, *, seed: int = DEFAULT_SEED, end_period: str 
                          bad_rows: bool = True,
                          progress: Callable[[str, float], None] | None = None) -> dict[str, int]:
     """Create all contract tables in the (empty or missing) database at `url` and fill them.
-    end_period 'YYYY-MM' is the latest monthly period (default: the month before today).
+    end_period 'YYYY-MM' is the latest monthly period (default: the latest month already published,
+    see default_end_period); no updated_at is later than the build's clock.
     Returns row counts per table. progress(step_name, fraction_done) is called as it goes.
     Raises WarehouseNotEmptyError if any of its tables already holds rows (see rebuild)."""
     if not 1 <= scale <= MAX_SCALE:
         raise ValueError(f"scale must be between 1 and {MAX_SCALE}")
-    end_period = end_period or default_end_period()
-    report = progress or (lambda step, fraction: None)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
+    end_period = end_period or default_end_period(now.date())
+    report = progress or (lambda step, fraction: None)
     ensure_database(url)
     engine = create_engine(url)
     try:
@@ -184,8 +188,10 @@ def build_demo_warehouse(url: str, *, seed: int = DEFAULT_SEED, end_period: str 
             report("regions", 0.01)
             regions = build_regions(seed, scale)
             loader.write(schema.dim_region, regions)
+            report("boundaries", 0.015)
+            loader.write(schema.geo_region, geo_region_frame(regions))
             loader.write(schema.dim_indicator, dim_indicator_frame())
-            cal = Calendar.until(end_period, seed)
+            cal = Calendar.until(end_period, seed, now)
             for rows, fraction in flow_frames(seed, regions, cal, villages=scale >= 2):
                 loader.write(schema.fact_indicator, rows)
                 report("fact_indicator", 0.02 + 0.78 * fraction)
@@ -201,7 +207,7 @@ def build_demo_warehouse(url: str, *, seed: int = DEFAULT_SEED, end_period: str 
                                    projects_frames(seed, regions, end_period)):
                 loader.write(table, rows)
             report("households", 0.86)
-            loader.write(schema.fact_household, households_frame(seed, regions, end_period))
+            loader.write(schema.fact_household, households_frame(seed, regions, end_period, now=now))
             if bad_rows:
                 for name, rows in _extra_bad_rows(end_period, now, regions).items():
                     loader.write(schema.metadata.tables[name], rows)

@@ -98,7 +98,8 @@ def inside_county(code: str, lon: float, lat: float, anchor: tuple[float, float]
     return anchor
 
 
-def offset_point(rng: np.random.Generator, lon: float, lat: float, max_km: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+def offset_point(rng: np.random.Generator, lon: float, lat: float, max_km: float,
+                 n: int) -> tuple[np.ndarray, np.ndarray]:
     """n points uniformly within max_km of (lon, lat), rounded to ~10 m."""
     r = max_km * np.sqrt(rng.uniform(0.05, 1.0, n))
     theta = rng.uniform(0, 2 * math.pi, n)

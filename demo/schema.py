@@ -161,4 +161,13 @@ Index("ix_fact_project_progress_project_period", fact_project_progress.c.project
 Index("ix_fact_project_milestone_project", fact_project_milestone.c.project_code)
 Index("ix_fact_household_region", fact_household.c.region_code)
 
-TABLES: list[Table] = list(metadata.sorted_tables)
+# Boundaries, as WKT in WGS84 (demo/townships.py). A MetaData of its own: the tests' hand-made
+# warehouses call metadata.create_all and choose themselves whether they have a geo_region table.
+geo_metadata = MetaData()
+geo_region = Table(
+    "geo_region", geo_metadata,
+    Column("region_code", _REGION, primary_key=True),
+    Column("geometry_wkt", Text, nullable=False),
+)
+
+TABLES: list[Table] = [*metadata.sorted_tables, geo_region]

@@ -1,4 +1,7 @@
-"""Boundaries: GCJ-02 conversion, the shipped counties, every source, township cells, the figure."""
+"""Boundaries: GCJ-02 conversion, the shipped counties, every source, the figure.
+
+The demo's geo_region rows (counties and township cells) are tested in test_demo_generator.py.
+"""
 from __future__ import annotations
 
 import json
@@ -15,7 +18,6 @@ from flask_caching.backends import SimpleCache
 
 from components.maps import boundaries_notes, boundary_error_message, choropleth_figure
 from datasources.boundaries import (
-    DEMO_COUNTIES_FILE,
     BoundaryFileError,
     collection_bounds,
     fit_view,
@@ -25,7 +27,7 @@ from datasources.boundaries import (
 from datasources.warehouse import Warehouse
 from demo.boundaries_build import COUNTY_CODES, gcj02_to_wgs84, wgs84_to_gcj02
 from demo.generate import DEFAULT_SEED
-from demo.regions import COUNTIES, build_regions
+from demo.regions import COUNTIES, COUNTIES_FILE, build_regions
 from demo.schema import dim_region
 from tests.conftest import throwaway_pg_database
 
@@ -47,7 +49,7 @@ def open_warehouse(url: str) -> Warehouse:
 
 
 def shipped() -> dict:
-    return json.loads(DEMO_COUNTIES_FILE.read_text(encoding="utf-8"))
+    return json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
 
 
 def shapes(collection: dict) -> dict[str, shapely.Geometry]:
@@ -85,7 +87,7 @@ def test_gcj02_works_on_arrays_and_leaves_foreign_points_alone() -> None:
 
 def test_shipped_counties_are_the_13_of_luliang_valid_small_and_in_place() -> None:
     collection = shipped()
-    assert DEMO_COUNTIES_FILE.stat().st_size < SIZE_LIMIT
+    assert COUNTIES_FILE.stat().st_size < SIZE_LIMIT
     assert sorted(f["id"] for f in collection["features"]) == sorted(COUNTY_CODES)
     names = {code: name for code, name, *_ in COUNTIES}
     for feature in collection["features"]:
@@ -129,10 +131,10 @@ def luliang_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def test_demo_city_uses_the_shipped_counties(demo_sqlite_url: str) -> None:
+def test_demo_warehouse_draws_the_shipped_counties_from_geo_region(demo_sqlite_url: str) -> None:
     wh = open_warehouse(demo_sqlite_url)
     collection = region_boundaries(wh, None, LULIANG)
-    assert collection["source"] == "demo" and collection["missing"] == [] and not collection["stale"]
+    assert collection["source"] == "geo_region" and collection["missing"] == [] and not collection["stale"]
     assert sorted(shapes(collection)) == sorted(COUNTY_CODES)
     assert {f["properties"]["name"] for f in collection["features"]} == {c[1] for c in COUNTIES}
     original = shapes(shipped())
@@ -141,27 +143,8 @@ def test_demo_city_uses_the_shipped_counties(demo_sqlite_url: str) -> None:
     assert len(json.dumps(collection, separators=(",", ":"), ensure_ascii=False)) < SIZE_LIMIT
 
 
-def test_township_cells_cover_their_county_without_overlaps(luliang_url: str) -> None:
-    wh = open_warehouse(luliang_url)
-    counties = shapes(shipped())
-    regions = build_regions(DEFAULT_SEED)
-    for code in COUNTY_CODES:
-        collection = region_boundaries(wh, None, code)
-        townships = regions[regions["parent_code"] == code]
-        assert collection["source"] == "demo" and collection["missing"] == []
-        cells = shapes(collection)
-        assert sorted(cells) == sorted(townships["region_code"])
-        assert all(c.is_valid and c.area > 0 for c in cells.values())
-        county_area = counties[code].area
-        total = sum(c.area for c in cells.values())
-        union = shapely.union_all(list(cells.values()))
-        assert total == pytest.approx(county_area, rel=0.01)  # they cover the county...
-        assert union.area == pytest.approx(total, rel=0.01)  # ...and do not overlap
-        assert union.symmetric_difference(counties[code]).area < 0.01 * county_area
-
-
-def test_below_townships_there_is_nothing_to_draw_and_it_says_so(luliang_url: str) -> None:
-    wh = open_warehouse(luliang_url)
+def test_below_townships_there_is_nothing_to_draw_and_it_says_so(demo_sqlite_url: str) -> None:
+    wh = open_warehouse(demo_sqlite_url)
     township = build_regions(DEFAULT_SEED).query("level == 'township'").iloc[0]["region_code"]
     collection = region_boundaries(wh, None, township)
     assert collection["features"] == [] and collection["reason"] == "no_geometry"
@@ -177,7 +160,7 @@ def test_below_townships_there_is_nothing_to_draw_and_it_says_so(luliang_url: st
 ])
 def test_boundaries_file_in_each_format(luliang_url: str, tmp_path: Path, suffix: str, driver: str,
                                         crs: str) -> None:
-    counties = gpd.read_file(DEMO_COUNTIES_FILE)
+    counties = gpd.read_file(COUNTIES_FILE)
     extra = gpd.GeoDataFrame({"region_code": ["610100"], "name": ["西安市"]},
                              geometry=[shapely.box(108.9, 34.2, 109.0, 34.3)], crs="EPSG:4326")
     frame = pd.concat([counties[["region_code", "name", "geometry"]], extra], ignore_index=True)
@@ -193,7 +176,7 @@ def test_boundaries_file_in_each_format(luliang_url: str, tmp_path: Path, suffix
 
 
 def test_numeric_codes_in_a_file_are_read_as_text(luliang_url: str, tmp_path: Path) -> None:
-    counties = gpd.read_file(DEMO_COUNTIES_FILE)
+    counties = gpd.read_file(COUNTIES_FILE)
     path = tmp_path / "numeric.gpkg"
     counties.assign(region_code=counties["region_code"].astype(int)).to_file(path, driver="GPKG")
     assert read_boundary_file(str(path))["region_code"].tolist() == counties["region_code"].tolist()
@@ -201,7 +184,7 @@ def test_numeric_codes_in_a_file_are_read_as_text(luliang_url: str, tmp_path: Pa
 
 def test_file_without_region_code_is_an_error_naming_the_column(luliang_url: str, tmp_path: Path) -> None:
     path = tmp_path / "nocode.geojson"
-    gpd.read_file(DEMO_COUNTIES_FILE).rename(columns={"region_code": "code"}).to_file(path, driver="GeoJSON")
+    gpd.read_file(COUNTIES_FILE).rename(columns={"region_code": "code"}).to_file(path, driver="GeoJSON")
     with pytest.raises(BoundaryFileError, match="region_code") as caught:
         region_boundaries(open_warehouse(luliang_url), str(path), LULIANG)
     assert caught.value.missing == "region_code"
@@ -244,7 +227,8 @@ def check_geo_region(url: str) -> None:
     assert got["990101"].equals(shapely.box(100, 30, 101, 31))
     assert got["990105"].is_valid and got["990105"].area == pytest.approx(0.5)  # two triangles
     assert [f["properties"]["name"] for f in collection["features"]] == ["甲县", "乙县", "戊县"]
-    assert boundaries_notes(collection, "zh") == ["3 个下级区域缺少边界，未在地图上显示", "3 条边界数据无法读取，已跳过"]
+    assert boundaries_notes(collection, "zh") == ["3 个下级区域缺少边界，未在地图上显示",
+                                                  "3 条边界数据无法读取，已跳过"]
     wh.engine.dispose()
 
 
@@ -270,11 +254,16 @@ def test_warehouse_outage_serves_the_last_good_boundaries_marked_stale(tmp_path:
     assert stale["features"] == fresh["features"] and stale["source"] == "geo_region"
 
 
-def test_no_source_for_a_city_that_is_not_the_demo(tmp_path: Path) -> None:
+def test_no_source_without_a_file_or_a_geo_region_table(tmp_path: Path, luliang_url: str) -> None:
     url = f"sqlite:///{tmp_path}/plain.db"
     write_regions(url, TEST_CITY)
     collection = region_boundaries(open_warehouse(url), None, "990100")
     assert collection["features"] == [] and collection["reason"] == "no_source"
+    # The demo city gets no special treatment: its dim_region alone draws nothing either.
+    for parent in (LULIANG, COUNTY_CODES[0]):
+        collection = region_boundaries(open_warehouse(luliang_url), None, parent)
+        assert collection["features"] == [] and collection["source"] == "none"
+        assert collection["reason"] == "no_source"
 
 
 # --- fitting and the figure -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The demo warehouse generator against the contract (/work/shared/WAREHOUSE.md), on SQLite and
+"""The demo warehouse generator against the contract (docs/warehouse.md), on SQLite and
 on a throwaway PostgreSQL database."""
 from __future__ import annotations
 
@@ -6,19 +6,24 @@ import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
 import shapely.geometry
 from conftest import DEMO_END_PERIOD as END
+from flask_caching.backends import SimpleCache
 from sqlalchemy import create_engine, inspect, text
 
+from datasources.boundaries import region_boundaries
+from datasources.warehouse import Warehouse
 from demo.__main__ import main as cli
 from demo.generate import BAD_ROWS, DEFAULT_SEED, build_demo_warehouse, resolved_bad_rows
 from demo.indicators import ADDITIVE_INDICATORS
 from demo.live import insert_live_alerts
 from demo.load import WarehouseNotEmptyError
 from demo.regions import COUNTIES, COUNTIES_FILE
+from demo.townships import township_cells
 
 # Column lists copied from the contract, not from demo/schema.py, so the test checks the contract.
 CONTRACT = {
@@ -38,9 +43,11 @@ CONTRACT = {
     "dim_camera": "camera_id name region_code lon lat kind stream_url status owner_dept",
     "dim_department": "dept_code name phone conference_url",
     "dim_resource": "resource_id kind name region_code lon lat capacity dept_code",
+    "geo_region": "region_code geometry_wkt",
 }
 DIM_KEYS = {"dim_region": "region_code", "dim_indicator": "indicator_code", "dim_project": "project_code",
-            "dim_camera": "camera_id", "dim_department": "dept_code", "dim_resource": "resource_id"}
+            "dim_camera": "camera_id", "dim_department": "dept_code", "dim_resource": "resource_id",
+            "geo_region": "region_code"}
 REAL_COUNTIES = {"141102": "离石区", "141121": "文水县", "141122": "交城县", "141123": "兴县", "141124": "临县",
                  "141125": "柳林县", "141126": "石楼县", "141127": "岚县", "141128": "方山县", "141129": "中阳县",
                  "141130": "交口县", "141181": "孝义市", "141182": "汾阳市"}
@@ -48,11 +55,16 @@ CATEGORIES = {"fire", "geological", "epidemic", "flood", "weather", "safety", "t
 
 
 @pytest.fixture(scope="session", params=["demo_sqlite_url", "demo_pg_url"])
-def db(request):
+def demo_url(request) -> str:
     """The shared demo warehouse (conftest: SQLite, and a throwaway PostgreSQL database that is
-    skipped when unreachable unless CI=true), as a function running SQL into a DataFrame."""
-    url = request.getfixturevalue(request.param)
-    engine = create_engine(url)
+    skipped when unreachable unless CI=true)."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="session")
+def db(demo_url):
+    """The demo warehouse as a function running SQL into a DataFrame."""
+    engine = create_engine(demo_url)
     yield lambda sql: pd.read_sql(text(sql), engine)
     engine.dispose()
 
@@ -233,6 +245,65 @@ def test_places_lie_in_their_real_county(db, table: str, where: str):
     assert outside == []
 
 
+def _shipped_counties() -> dict[str, shapely.Geometry]:
+    counties = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
+    return {f["id"]: shapely.geometry.shape(f["geometry"]) for f in counties["features"]}
+
+
+def test_geo_region_holds_a_polygon_for_every_county_and_township(db):
+    """The 13 counties as shipped; each county's township cells cover it exactly, without overlaps."""
+    geo = db("SELECT region_code, geometry_wkt FROM geo_region")
+    regions = db("SELECT region_code, level, parent_code, lon, lat FROM dim_region "
+                 "WHERE level IN ('county', 'township')")
+    assert sorted(geo.region_code) == sorted(regions.region_code) and len(regions) >= 13 + 13 * 8
+    shapes = dict(zip(geo.region_code, shapely.from_wkt(geo.geometry_wkt.tolist())))
+    assert all(g.is_valid and g.geom_type in ("Polygon", "MultiPolygon") and g.area > 0 for g in shapes.values())
+    counties = _shipped_counties()
+    assert sorted(counties) == sorted(REAL_COUNTIES)
+    for code, county in counties.items():
+        assert shapes[code].symmetric_difference(county).area < 1e-6 * county.area, code
+        cells = [shapes[c] for c in regions.region_code[regions.parent_code == code]]
+        total = sum(c.area for c in cells)
+        union = shapely.union_all(cells)
+        assert total == pytest.approx(county.area, rel=1e-3), code  # they cover the county...
+        assert union.area == pytest.approx(total, rel=1e-3), code  # ...and do not overlap
+        assert union.symmetric_difference(county).area < 1e-3 * county.area, code
+    # 街道 (codes 001–099, in the county seat) keep their seeds: each cell holds its label point.
+    townships = regions[regions.level == "township"]
+    streets = townships[townships.region_code.str[6:9].astype(int) < 100]
+    assert len(streets) > 0
+    assert [r.region_code for r in streets.itertuples() if not shapes[r.region_code].contains(
+        shapely.Point(r.lon, r.lat))] == []
+
+
+def test_the_cockpit_draws_the_demo_from_geo_region(demo_url, db):
+    wh = Warehouse(demo_url, cache=SimpleCache(), ttl_s={"regions": 3600}, stale_keep_s=3600,
+                   statement_timeout_s=10)
+    try:
+        for parent in ("141100", "141123"):  # the city, and 兴县
+            children = db(f"SELECT region_code FROM dim_region WHERE parent_code = '{parent}'").region_code
+            collection = region_boundaries(wh, None, parent)
+            assert collection["source"] == "geo_region", parent
+            assert collection["missing"] == [] and collection["skipped"] == 0, parent
+            assert sorted(f["id"] for f in collection["features"]) == sorted(children) and len(children) >= 8
+    finally:
+        wh.engine.dispose()
+
+
+def test_township_cells_partition_the_county_and_fixed_seeds_stay():
+    county = shapely.box(0, 0, 4, 2)
+    # A fixed seed, a free one beside it, a repeated point and one outside the county.
+    points = np.array([[0.5, 0.5], [0.6, 0.5], [3.0, 1.5], [3.0, 1.5], [9.0, 1.0]])
+    cells = township_cells(county, points, fixed=np.array([True, False, False, False, False]))
+    assert len(cells) == 5 and all(c.is_valid and c.geom_type == "Polygon" for c in cells)
+    assert sum(c.area for c in cells) == pytest.approx(8.0)
+    assert shapely.union_all(cells).area == pytest.approx(8.0)
+    assert cells[0].contains(shapely.Point(0.5, 0.5))
+    # Relaxation spreads the cells: none below half or above twice the even share (8 / 5).
+    assert all(0.8 < c.area < 3.2 for c in cells)
+    assert township_cells(county, np.array([[1.0, 1.0]]))[0].equals(county)
+
+
 def test_bad_rows_exactly_as_documented(db):
     facts = db("SELECT f.*, r.region_code AS known FROM fact_indicator f "
                "LEFT JOIN dim_region r ON r.region_code = f.region_code")
@@ -278,7 +349,8 @@ SAME_SEED_TABLES = [("fact_indicator", "indicator_code, region_code, period, val
                     ("dim_region", "region_code", "*"),
                     ("fact_project_progress", "project_code, period", "*"),
                     ("fact_household", "household_code", "*"),
-                    ("fact_alert", "alert_id", "alert_id, category, level, title, region_code, lon, lat, status")]
+                    ("fact_alert", "alert_id", "alert_id, category, level, title, region_code, lon, lat, status"),
+                    ("geo_region", "region_code", "*")]
 
 
 def test_same_seed_same_data_and_cli(demo_sqlite_url, tmp_path):
@@ -301,6 +373,11 @@ def test_same_seed_same_data_and_cli(demo_sqlite_url, tmp_path):
     finally:
         engine.dispose()
     assert anomalies == 0
+
+
+def test_geo_region_is_the_same_on_sqlite_and_postgresql(demo_sqlite_url, demo_pg_url):
+    assert _checksum(demo_sqlite_url, "geo_region", "region_code") == _checksum(demo_pg_url, "geo_region",
+                                                                               "region_code")
 
 
 def test_refuses_a_non_empty_warehouse_and_live_feed(demo_sqlite_url, tmp_path):

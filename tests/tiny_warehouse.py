@@ -1,9 +1,14 @@
 """A hand-made warehouse small enough to compute every expected number by hand."""
 from __future__ import annotations
 
+import json
+
+import shapely
+import shapely.geometry
 import sqlalchemy as sa
 
-from demo.schema import metadata
+from demo.regions import COUNTIES_FILE
+from demo.schema import geo_region, metadata
 
 REGIONS = [
     ("141100", "吕梁市", "Lüliang", "city", None, 111.14, 37.52),
@@ -45,16 +50,27 @@ PROJECTS = [
 EXPECTED_PROJECT_STATES = {"on_track": 1, "lagging": 1, "seriously_lagging": 0, "overdue": 1, "completed": 1}
 
 
+def county_borders() -> list[dict]:
+    """geo_region rows for the two counties: their real polygons, as the demo ships them."""
+    shipped = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
+    codes = {code for code, _, _, level, *_ in REGIONS if level == "county"}
+    return [{"region_code": f["id"], "geometry_wkt": shapely.geometry.shape(f["geometry"]).wkt}
+            for f in shipped["features"] if f["id"] in codes]
+
+
 def build_tiny_warehouse(url: str, *, without: tuple[str, ...] = ()) -> None:
     """Create the contract tables at `url` (less those in `without`) and fill the rows above."""
     engine = sa.create_engine(url)
-    tables = [t for t in metadata.sorted_tables if t.name not in without]
-    metadata.create_all(engine, tables=tables)
+    tables = [t for t in [*metadata.sorted_tables, geo_region] if t.name not in without]
+    for table in tables:
+        table.create(engine, checkfirst=True)
     present = {t.name for t in tables}
     with engine.begin() as conn:
         def insert(name: str, rows: list[dict]) -> None:
             if name in present and rows:
-                conn.execute(metadata.tables[name].insert(), rows)
+                conn.execute(next(t for t in tables if t.name == name).insert(), rows)
+
+        insert("geo_region", county_borders())
 
         insert("dim_region", [dict(zip(("region_code", "name", "name_en", "level", "parent_code", "lon", "lat"), r))
                               for r in REGIONS])
