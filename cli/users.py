@@ -18,7 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import PROJECT_DIR, ConfigError, load_config
 from core.i18n import t
-from datasources.appdb import ROLES, AppDB
+from core.permissions import ROLES
+from datasources.appdb import AppDB
 from datasources.engines.sqlite import absolute_url
 
 BAD_INPUT = 2

@@ -39,3 +39,11 @@ class InvalidAction(ValueError):
         self.key = key
         self.conflict = conflict
         self.values = values
+
+
+class OutOfScope(PermissionError):
+    """The object lies outside the user's region scope; `region` names its region."""
+
+    def __init__(self, region: str) -> None:
+        super().__init__(f"outside the region scope: {region}")
+        self.region = region

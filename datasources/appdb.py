@@ -19,13 +19,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.permissions import ROLES
 from core.regions import is_region_code
 from datasources.engines import create_appdb_engine, lock_migrations
 
 # What callers catch when the application database fails: they need not know it is SQLAlchemy.
 AppDatabaseError = SQLAlchemyError
 
-ROLES = ("admin", "leader", "duty_officer", "analyst")
 
 _USERNAME = re.compile(r"[\w.@-]{1,64}")
 
@@ -139,9 +139,23 @@ def _migration_2(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _migration_3(conn: Connection) -> None:
+    # Access control: the personal-data permission, a session version that ends every session
+    # of a user at once, where an account comes from (local or single sign-on), and the object
+    # an audited action was about.
+    for statement in (
+            "ALTER TABLE app_user ADD COLUMN personal_data BOOLEAN NOT NULL DEFAULT FALSE",
+            "ALTER TABLE app_user ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE app_user ADD COLUMN auth_source VARCHAR(16) NOT NULL DEFAULT 'local'",
+            "ALTER TABLE audit_log ADD COLUMN object VARCHAR(256)"):
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "users, audit log, settings, alert actions, dispatch orders", _migration_1),
     Migration(2, "alert state for the duty console", _migration_2),
+    Migration(3, "access control: personal data, session version, account source, audit object",
+              _migration_3),
 ]
 
 # Query-side views of the tables this module uses (the DDL lives in the migrations).
@@ -150,13 +164,16 @@ _schema_version = sa.table("schema_version", sa.column("version", sa.Integer),
 _app_user = sa.table("app_user", sa.column("username", sa.String), sa.column("password_hash", sa.Text),
                      sa.column("role", sa.String), sa.column("region_scope", sa.String),
                      sa.column("display_name", sa.String), sa.column("disabled", sa.Boolean),
+                     sa.column("personal_data", sa.Boolean), sa.column("session_version", sa.Integer),
+                     sa.column("auth_source", sa.String),
                      sa.column("created_at", UtcDateTime), sa.column("updated_at", UtcDateTime))
-_audit_log = sa.table("audit_log", sa.column("at", UtcDateTime), sa.column("username", sa.String),
-                      sa.column("action", sa.String), sa.column("detail", sa.Text),
-                      sa.column("ip", sa.String))
+_audit_log = sa.table("audit_log", sa.column("id", sa.Integer), sa.column("at", UtcDateTime),
+                      sa.column("username", sa.String), sa.column("action", sa.String),
+                      sa.column("object", sa.String), sa.column("detail", sa.Text), sa.column("ip", sa.String))
 _app_setting = sa.table("app_setting", sa.column("key", sa.String), sa.column("value", sa.Text))
 _USER_COLUMNS = (_app_user.c.username, _app_user.c.role, _app_user.c.region_scope,
-                 _app_user.c.display_name, _app_user.c.disabled)
+                 _app_user.c.display_name, _app_user.c.disabled, _app_user.c.personal_data,
+                 _app_user.c.session_version, _app_user.c.auth_source)
 
 
 @dataclass(frozen=True)
@@ -168,10 +185,14 @@ class User:
     region_scope: str | None
     display_name: str | None
     disabled: bool
+    personal_data: bool = False
+    session_version: int = 0
+    auth_source: str = "local"
 
 
 def _user(row: Any) -> User:
-    return User(row.username, row.role, row.region_scope, row.display_name, bool(row.disabled))
+    return User(row.username, row.role, row.region_scope, row.display_name, bool(row.disabled),
+                bool(row.personal_data), int(row.session_version or 0), str(row.auth_source or "local"))
 
 
 @cache
@@ -303,11 +324,12 @@ class AppDB:
         if not result.rowcount:
             raise LookupError(f"no such user: {username}")
 
-    def audit(self, username: str | None, action: str, detail: str = "", ip: str | None = None) -> None:
-        """Append one row to the audit log, stamped with the current UTC time."""
+    def audit(self, username: str | None, action: str, detail: str = "", ip: str | None = None,
+              object_: str | None = None) -> None:
+        """Append one row to the audit log, stamped with the current UTC time (never updated)."""
         with self.engine.begin() as conn:
             conn.execute(sa.insert(_audit_log).values(
-                at=utc_now(), username=username, action=action, detail=detail, ip=ip))
+                at=utc_now(), username=username, action=action, object=object_, detail=detail, ip=ip))
 
     def shared_secret(self, name: str) -> str:
         """A random secret created on first use and then the same for every process."""

@@ -21,11 +21,12 @@ from components.cards import panel_message
 from components.panels import failure_panel
 from core.alert_lifecycle import NOTE_MAX_CHARS
 from core.contract import is_alert_id
-from core.errors import InvalidAction, MissingSchema, UnknownAlert, WarehouseUnavailable
+from core.errors import InvalidAction, MissingSchema, OutOfScope, UnknownAlert, WarehouseUnavailable
 from core.i18n import current_language, t
 from datasources.appdb import AppDatabaseError
 from services.alerts import act_on_alert, alert_detail
 from services.lookups import dept_options, region_names
+from web.access import no_access_panel, user_scope
 from web.auth import current_user
 from web.runtime import current_runtime
 
@@ -66,9 +67,12 @@ def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
     cfg = rt.config
     try:
         detail = alert_detail(rt.warehouse, rt.appdb.engine, alert_id, cfg.alert_ack_limit_min,
-                              datetime.now(UTC), cfg.nearby_radius_km, cfg.nearby_cameras)
+                              datetime.now(UTC), cfg.nearby_radius_km, cfg.nearby_cameras, scope=user_scope())
     except UnknownAlert:
         return panel_message(t("alerts.d.unknown", lang, id=alert_id)), None, {"display": "none"}
+    except OutOfScope:
+        # Outside the user's region: nothing of the alert is shown.
+        return no_access_panel(t("access.region_denied", lang, region=alert_id)), None, {"display": "none"}
     except AppDatabaseError as exc:
         log.warning("app database unreadable for alert %s: %s", alert_id, exc)
         return no_update, no_update, no_update
@@ -115,7 +119,7 @@ def run_action(alert_id: str, action: str, dept: str | None, level: int | None, 
     try:
         result = act_on_alert(rt.warehouse, rt.appdb.engine, alert_id, action, username,
                               request_id=f"{token}:{alert_id}:{action}", dept_code=dept or None,
-                              level=level, note=note)
+                              level=level, note=note, scope=user_scope())
     except InvalidAction as exc:
         values = dict(exc.values)
         if "status" in values:
@@ -127,6 +131,8 @@ def run_action(alert_id: str, action: str, dept: str | None, level: int | None, 
         return t(exc.key, lang, **values), "error", True
     except UnknownAlert:
         return t("alerts.d.unknown", lang, id=alert_id), "error", True
+    except OutOfScope:
+        return t("access.region_denied", lang, region=alert_id), "error", True
     except (AppDatabaseError, WarehouseUnavailable) as exc:
         log.warning("alert action %s on %s not saved: %s", action, alert_id, exc)
         return t("alerts.err.db", lang, action=text), "error", False

@@ -50,10 +50,11 @@ from datasources.alerts import alerts_since, hourly_counts
 from datasources.appdb import AppDatabaseError
 from datasources.boundaries import region_boundaries
 from datasources.cache import single_flight
-from datasources.regions import children, find_region, top_region_code
+from datasources.regions import children, find_region
 from services.alerts import combine, console_alerts, daily_counts, live_from, live_inputs, response_times
 from services.lookups import dept_options, region_names
 from services.runtime import Runtime
+from web.access import check_region, home_region, user_scope
 from web.runtime import current_runtime
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def _choice(value: str | None, allowed: tuple[str, ...] | list[str], default: st
 
 def _counties(rt: Runtime, lang: str) -> list[dict[str, str]]:
     try:
-        kids = children(rt.warehouse, top_region_code(rt.warehouse, rt.config.city_region_code))
+        kids = children(rt.warehouse, home_region())
     except (MissingSchema, WarehouseUnavailable):
         return []
     names = region_names(rt.warehouse, lang)
@@ -169,7 +170,7 @@ def _since_iso(since: str | None, now: datetime) -> str | None:
 
 def _region_point(rt: Runtime) -> tuple[float, float] | None:
     """The configured region's own point (dim_region lon/lat), if the warehouse has one."""
-    region = find_region(rt.warehouse, top_region_code(rt.warehouse, rt.config.city_region_code))
+    region = find_region(rt.warehouse, home_region())
     if region is None or region.isna()[["lon", "lat"]].any():
         return None
     return float(region["lon"]), float(region["lat"])
@@ -178,8 +179,7 @@ def _region_point(rt: Runtime) -> tuple[float, float] | None:
 def _county_borders(rt: Runtime) -> dict[str, Any] | None:
     """The city's counties for the map (memoized with the boundaries); None when unavailable."""
     try:
-        return region_boundaries(rt.warehouse, rt.config.boundaries_file,
-                                 top_region_code(rt.warehouse, rt.config.city_region_code))
+        return region_boundaries(rt.warehouse, rt.config.boundaries_file, home_region())
     except (BoundaryFileError, MissingSchema, WarehouseUnavailable) as exc:
         # The economy page names the boundary problem; the console still shows its markers.
         log.warning("no county borders for the alerts map: %s", exc)
@@ -213,13 +213,17 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
     step = int(time.time() // AGEING_STEP_S)
     # Ages and overdue marks are computed at the start of the step, so a view is one per signature.
     now = datetime.fromtimestamp(step * AGEING_STEP_S, tz=UTC)
-    filters = {"status": status or "open", "since": _since_iso(since, now), "region_code": county,
+    if county:
+        check_region(county)  # another region than the user's: 403, never its alerts
+    scope = user_scope()
+    filters = {"status": status or "open", "since": _since_iso(since, now), "region_code": county or scope,
                "level": level, "category": category}
     cache = rt.warehouse.cache
     try:
-        alerts, states = live_inputs(rt.warehouse, rt.appdb.engine)
+        # A scoped officer's live feed (and its announcements) holds only the alerts of their region.
+        alerts, states = live_inputs(rt.warehouse, rt.appdb.engine, scope)
         # Most ticks and pushes change nothing for this view: tell from the inputs, before any work on them.
-        sig = signature(alerts, states, filters, step, lang, alerts.attrs.get("stale"))
+        sig = signature(alerts, states, filters, home_region(), step, lang, alerts.attrs.get("stale"))
         unchanged = ctx.triggered_id in ("alerts-tick", "alerts-push")
         if filters["status"] == "open" and sig == shown and unchanged:
             raise PreventUpdate
@@ -288,6 +292,9 @@ def show_stats(tab: str, county: str | None) -> Any:
     """Alerts per day by category and level; response times by county and department (last 30 days)."""
     if tab != "stats" or not (county is None or is_region_code(county)):
         raise PreventUpdate
+    if county:
+        check_region(county)
+    county = county or user_scope()
     rt = current_runtime()
     lang = current_language()
     cfg = rt.config

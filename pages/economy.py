@@ -43,10 +43,10 @@ from core.economy_view import EconomyView, clicked_region, clicked_row, echo, ex
 from core.errors import MissingSchema, WarehouseUnavailable
 from core.i18n import current_language, t
 from core.periods import is_period
+from core.permissions import in_scope
 from datasources.boundaries import BoundaryFileError, region_boundaries
 from datasources.economy import indicator_values, region_family
 from datasources.indicators import catalogue
-from datasources.regions import top_region_code
 from services.economy import (
     CHARTS,
     MEASURES,
@@ -58,6 +58,7 @@ from services.economy import (
     trend_frame,
 )
 from services.economy_view import checked_view, first_indicator, indicator_row, known_region, nearest_region, open_view
+from web.access import check_region, home_region, no_access_panel, user_scope
 from web.runtime import current_runtime
 
 dash.register_page(__name__, path="/economy", path_template="/economy/<region_code>",
@@ -67,10 +68,12 @@ dash.register_page(__name__, path="/economy", path_template="/economy/<region_co
 def _frame(region_code: object, indicator: object, period: object, measure: object, lang: str) -> html.Div:
     rt = current_runtime()
     wh = rt.warehouse
-    code = region_code or top_region_code(wh, rt.config.city_region_code)
+    code = region_code or home_region()
     region = known_region(wh, code)
     if region is None:
-        return not_found(echo(code), nearest_region(wh, code, rt.config.city_region_code), lang)
+        return not_found(echo(code), nearest_region(wh, code, user_scope() or rt.config.city_region_code), lang)
+    if not in_scope(str(code), user_scope()):
+        return no_access_panel(t("access.region_denied", lang, region=echo(code)))
     opened = open_view(wh, code, indicator, period, measure)
     if opened is None:
         return panel_message(t("overview.no_data", lang), "info")
@@ -91,7 +94,7 @@ def _frame(region_code: object, indicator: object, period: object, measure: obje
         dcc.Store(id="economy-view", data=view.data()),
         dcc.Download(id="economy-download"),
         html.Div([
-            html.Div([breadcrumb(region_family(wh, code), rt.config.city_region_code, view, lang),
+            html.Div([breadcrumb(region_family(wh, code), user_scope() or rt.config.city_region_code, view, lang),
                       html.H1(t("economy.page_title", lang, region=name), className="economy-title")],
                      className="economy-heading"),
             html.Div([
@@ -166,6 +169,7 @@ def _parsed(raw: object) -> EconomyView:
     view = EconomyView.parse(raw, MEASURES)
     if view is None:
         raise PreventUpdate
+    check_region(view.region)
     return view
 
 
@@ -174,6 +178,7 @@ def _checked(raw: object) -> tuple[EconomyView, dict[str, Any]]:
     checked = checked_view(current_runtime().warehouse, raw)
     if checked is None:
         raise PreventUpdate
+    check_region(checked[0].region)
     return checked
 
 

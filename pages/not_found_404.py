@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from core.i18n import current_language, t
 
-dash.register_page(__name__)
+dash.register_page(__name__, access=None)
 
 
 def layout(**_query: str) -> html.Div:

@@ -10,14 +10,15 @@ from components.alerts import overdue_notice
 from components.cards import alert_level_tiles, kpi_card, project_state_tiles, quality_summary, skipped_note
 from components.panels import guarded
 from core.i18n import current_language, t
+from core.permissions import VIEW_SCREEN
 from datasources.indicators import latest_values
 from datasources.projects import count_by_state, project_status
 from datasources.quality import data_quality
-from datasources.regions import top_region_code
 from services.alerts import count_by_level, live_alerts
+from web.access import home_region, user_scope
 from web.runtime import current_runtime
 
-dash.register_page(__name__, path="/", nav_key="nav.overview", nav_order=0)
+dash.register_page(__name__, path="/", nav_key="nav.overview", nav_order=0, access=VIEW_SCREEN)
 
 REFRESH_MS = 60_000
 # Component IDs, prefixed by page and defined once.
@@ -69,7 +70,7 @@ def overview_panels() -> tuple[object, object, object, object]:
     rt = current_runtime()
 
     def kpis() -> list:
-        region = top_region_code(rt.warehouse, rt.config.city_region_code)
+        region = home_region()
         values = latest_values(rt.warehouse, region)
         cards = [kpi_card(row, f"/economy/{region}?indicator={row['indicator_code']}", lang)
                  for row in values.to_dict("records")]
@@ -78,12 +79,13 @@ def overview_panels() -> tuple[object, object, object, object]:
 
     def alerts() -> list:
         # Open by the combined status (warehouse and duty-console actions), overdue ones named.
-        frame = live_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(UTC))
+        frame = live_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(UTC),
+                            user_scope())
         extra = [overdue_notice(frame, lang), skipped_note(frame.attrs.get("skipped", {}), lang)]
         return alert_level_tiles(count_by_level(frame), lang) + [e for e in extra if e is not None]
 
     def projects() -> list:
-        frame = project_status(rt.warehouse, None, rt.today().isoformat(),
+        frame = project_status(rt.warehouse, user_scope(), rt.today().isoformat(),
                                rt.config.lagging_pts, rt.config.seriously_lagging_pts)
         note = skipped_note(frame.attrs.get("skipped", {}), lang)
         return project_state_tiles(count_by_state(frame), lang) + ([note] if note else [])

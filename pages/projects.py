@@ -12,6 +12,7 @@ from core.contract import PROJECT_STATES
 from core.i18n import current_language, t
 from datasources.projects import count_by_state, project_status
 from datasources.regions import regions
+from web.access import user_scope
 from web.runtime import current_runtime
 
 dash.register_page(__name__, path="/projects", nav_key="nav.projects", nav_order=30)
@@ -51,7 +52,7 @@ def show_projects(selection: object) -> tuple[object, object]:
     rt = current_runtime()
 
     def frame():
-        return project_status(rt.warehouse, None, rt.today().isoformat(),
+        return project_status(rt.warehouse, user_scope(), rt.today().isoformat(),
                               rt.config.lagging_pts, rt.config.seriously_lagging_pts)
 
     def tiles() -> list:

@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine
 
 from core.alert_lifecycle import OPEN_STATUSES, combine_level, combine_status
 from core.contract import ALERT_LEVELS
-from core.errors import InvalidAction, MissingSchema, UnknownAlert
+from core.errors import InvalidAction, MissingSchema, OutOfScope, UnknownAlert
+from core.permissions import in_scope
 from core.regions import code_prefix
 from datasources.alert_states import ActionResult, alert_states, latest_action_id, record_action, timeline
 from datasources.alerts import alerts_since, cameras_near, departments, find_alert, open_alerts, resources_near
@@ -143,10 +144,14 @@ def count_by_level(alerts: pd.DataFrame) -> dict[str, int]:
     return {str(level): int(counts.get(level, 0)) for level in ALERT_LEVELS}
 
 
-def _known_alert(wh: Warehouse, alert_id: str) -> pd.DataFrame:
+def _known_alert(wh: Warehouse, alert_id: str, scope: str | None = None) -> pd.DataFrame:
+    """The alert's row; UnknownAlert when there is none, OutOfScope when it lies outside `scope`."""
     found = find_alert(wh, alert_id)
     if found.empty:
         raise UnknownAlert(alert_id)
+    region = str(found.iloc[0]["region_code"])
+    if not in_scope(region, scope):
+        raise OutOfScope(region)
     return found
 
 
@@ -161,13 +166,14 @@ def _or_empty(read: Callable[[], pd.DataFrame], missing: list[str]) -> pd.DataFr
 
 def act_on_alert(wh: Warehouse, appdb: Engine, alert_id: str, action: str, username: str, *,
                  request_id: str, dept_code: str | None = None, level: int | None = None,
-                 note: str | None = None) -> ActionResult:
-    """Record an officer's action on a warehouse alert (see `alert_workflow.record_action`).
+                 note: str | None = None, scope: str | None = None) -> ActionResult:
+    """Record an officer's action on a warehouse alert (see `alert_states.record_action`).
 
-    Raises UnknownAlert, InvalidAction (also for a department the warehouse does not know),
+    Raises UnknownAlert, OutOfScope (the alert lies outside the officer's `scope`),
+    InvalidAction (also for a department the warehouse does not know),
     or AppDatabaseError when the app database fails.
     """
-    alert = _known_alert(wh, alert_id).iloc[0]
+    alert = _known_alert(wh, alert_id, scope).iloc[0]
     if (action == "assign" and dept_code and wh.has_table("dim_department")
             and dept_code not in set(departments(wh)["dept_code"].astype(str))):
         raise InvalidAction("alerts.err.unknown_dept", conflict=False, dept=dept_code)
@@ -193,9 +199,13 @@ class AlertDetail:
 
 
 def alert_detail(wh: Warehouse, appdb: Engine, alert_id: str, ack_limit_min: Mapping[int, float],
-                 now: datetime, radius_km: float, n_cameras: int) -> AlertDetail:
-    """Everything the detail drawer, the detail page and the API show about one alert."""
-    alert = combine(_known_alert(wh, alert_id), alert_states(appdb, [alert_id]), now, ack_limit_min).iloc[0].to_dict()
+                 now: datetime, radius_km: float, n_cameras: int, scope: str | None = None) -> AlertDetail:
+    """Everything the detail drawer, the detail page and the API show about one alert.
+
+    Raises UnknownAlert, or OutOfScope when the alert lies outside the reader's `scope`.
+    """
+    known = _known_alert(wh, alert_id, scope)
+    alert = combine(known, alert_states(appdb, [alert_id]), now, ack_limit_min).iloc[0].to_dict()
     missing: list[str] = []
     dept = None
     if not pd.isna(alert.get("dept_code")):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from selenium.webdriver.chrome.options import Options
 
 from core.config import Config
@@ -138,3 +139,13 @@ def alerts_url(tmp_path: Path) -> str:
     build_alerts_warehouse(url)
     return url
 
+
+
+def sign_in_as(client: FlaskClient, role: str, region_scope: str | None = None, *,
+               username: str | None = None) -> str:
+    """Create (or reset) a user of `role` in the client's app and sign the client in as them."""
+    name = username or (role if region_scope is None else f"{role}-{region_scope}")
+    client.application.extensions["cockpit"].appdb.upsert_user(name, ADMIN_PASSWORD, role, region_scope)
+    response = client.post("/login", data={"username": name, "password": ADMIN_PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    return name

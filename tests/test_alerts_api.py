@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from core.geo import haversine_km
 from services.alerts import daily_counts, response_times
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import sign_in_as
 
 KM_PER_DEG = 6371.0088 * math.pi / 180  # a degree of latitude on the mean sphere
 
@@ -18,7 +18,7 @@ KM_PER_DEG = 6371.0088 * math.pi / 180  # a degree of latitude on the mean spher
 @pytest.fixture
 def client(alerts_url: str, make_config) -> FlaskClient:
     client = create_app(make_config(alerts_url, cache_ttl_s={"alerts": 0, "regions": 0})).server.test_client()
-    assert client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD}).status_code == 303
+    sign_in_as(client, "duty_officer")
     return client
 
 
@@ -90,7 +90,7 @@ def test_actions_change_the_combined_status_everywhere(client: FlaskClient) -> N
     post = lambda body: client.post("/api/v1/alerts/A6/actions", json=body)  # noqa: E731
     ack = post({"action": "acknowledge", "request_id": "req-ack-0001"})
     assert ack.status_code == 200 and ack.json["state"]["status"] == "acknowledged"
-    assert ack.json["alert"]["actions"][0]["username"] == "admin"
+    assert ack.json["alert"]["actions"][0]["username"] == "duty_officer"
     again = post({"action": "acknowledge", "request_id": "req-ack-0001"})
     assert again.status_code == 200 and again.json["duplicate"] is True
     conflict = post({"action": "acknowledge"})

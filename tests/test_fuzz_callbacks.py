@@ -18,7 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import sign_in_as
 
 REQUEST_LIMIT_S = 15
 MAX_REQUESTS = 3000
@@ -101,10 +101,12 @@ def _requests(dependencies: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return bodies
 
 
-@pytest.fixture
-def client(demo_sqlite_url: str, make_config) -> FlaskClient:
+@pytest.fixture(params=["leader", "duty_officer"])
+def client(request: pytest.FixtureRequest, demo_sqlite_url: str, make_config) -> FlaskClient:
+    """Signed in as a leader (exports) and as a duty officer (alert actions): between them every
+    callback runs past its permission check."""
     client = create_app(make_config(demo_sqlite_url)).server.test_client()
-    assert client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD}).status_code == 303
+    sign_in_as(client, request.param)
     return client
 
 

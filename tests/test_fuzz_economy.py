@@ -24,7 +24,7 @@ from app import create_app
 from core.config import Config
 from core.economy_view import EconomyView, clicked_region, clicked_row, echo, export_choice
 from services.economy import CHARTS, MEASURES
-from tests.conftest import ADMIN_PASSWORD, built_warehouse
+from tests.conftest import ADMIN_PASSWORD, built_warehouse, sign_in_as
 from tests.economy_warehouse import CITY, LISHI, SHILOU, XIAOYI, build_economy_warehouse
 
 TIME_LIMIT_S = 10
@@ -153,7 +153,7 @@ def signed_in_fuzzer(warehouse_url: str, folder: str) -> Fuzzer:
                     admin_password=ADMIN_PASSWORD, secret_key="test-secret", statement_timeout_s=10,
                     prewarm_cache=False)
     client = create_app(config).server.test_client()
-    assert client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD}).status_code == 303
+    sign_in_as(client, "leader")
     return Fuzzer(client)
 
 

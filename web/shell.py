@@ -7,8 +7,11 @@ from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 from components.formatting import format_timestamp
 from core.errors import MissingSchema, WarehouseUnavailable
 from core.i18n import t
+from core.permissions import VIEW
+from core.values import localized_name
 from datasources.regions import find_region, top_region_code
 from datasources.status import warehouse_status
+from web.access import user_may
 from web.auth import current_user
 from web.runtime import current_runtime
 
@@ -22,12 +25,12 @@ def _city_name(lang: str) -> str:
         return t("app.city_unknown", lang)
     if region is None:
         return code
-    name_en = region.get("name_en")
-    return str(name_en) if lang == "en" and isinstance(name_en, str) else str(region["name"])
+    return localized_name(region.to_dict(), lang)
 
 
 def _nav(lang: str) -> html.Nav:
-    pages = sorted((p for p in dash.page_registry.values() if "nav_key" in p),
+    # Only the pages this user may open: a wall-screen account sees the overview alone.
+    pages = sorted((p for p in dash.page_registry.values() if "nav_key" in p and user_may(p.get("access", VIEW))),
                    key=lambda p: p.get("nav_order", 99))
     return html.Nav([dcc.Link(t(p["nav_key"], lang), href=p["relative_path"], className="nav-link",
                               id={"type": "app-nav", "page": p["module"].rsplit(".", 1)[-1]})

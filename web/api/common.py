@@ -9,7 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 from core.errors import MissingSchema, WarehouseUnavailable
 from core.regions import is_region_code
-from datasources.regions import find_region, top_region_code
+from datasources.regions import find_region
+from web.access import check_region, home_region
 from web.runtime import current_runtime
 
 
@@ -54,13 +55,15 @@ def register_error_handlers(server: Flask) -> None:
 
 
 def region_param(name: str = "region") -> str:
-    """The region code from the query string (default: the city), checked; 400/404 otherwise."""
+    """The region code from the query string (default: the user's home region), checked:
+    400 malformed, 403 outside the user's region scope, 404 unknown."""
     rt = current_runtime()
     code = request.args.get(name)
     if code is None:
-        return top_region_code(rt.warehouse, rt.config.city_region_code)
+        return home_region()
     if not is_region_code(code):
-        raise ApiError(400, f"{name} must be a 6, 9 or 12 digit region code, got {code!r}")
+        raise ApiError(400, f"{name} must be a 6, 9 or 12 digit region code, got {code[:40]!r}")
+    check_region(code)
     if find_region(rt.warehouse, code) is None:
         raise ApiError(404, f"unknown region {code}")
     return code

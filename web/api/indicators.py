@@ -1,19 +1,23 @@
 """JSON API for indicators: `GET /api/v1/indicators` and `GET /api/v1/indicators/<code>/values`."""
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from core.periods import PERIOD
+from core.permissions import VIEW
 from datasources.economy import family_children, indicator_values, region_family
 from datasources.indicators import catalogue
 from services.economy import with_completion
+from web.access import require
 from web.api.common import ApiError, region_param
 from web.runtime import current_runtime
 
 api_indicators = Blueprint("api_indicators", __name__, url_prefix="/api/v1/indicators")
+api_indicators.before_request(functools.partial(require, VIEW))
 
 
 def _json_value(value: Any) -> Any:

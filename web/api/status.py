@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, jsonify, request
 
+from core.permissions import VIEW
 from core.values import number_or_none
 from datasources.indicators import latest_values
 from datasources.projects import count_by_state, project_status
 from datasources.status import warehouse_status
 from services.alerts import count_by_level, live_alerts
+from web.access import require
 from web.api.common import error_response, region_param
 from web.runtime import current_runtime
 
@@ -28,6 +30,7 @@ def health() -> Response:
 @api.get("/summary")
 def summary() -> Response:
     """Headline indicators, open alerts by level and projects by state for a region."""
+    require(VIEW)
     rt = current_runtime()
     region = region_param()
     values = latest_values(rt.warehouse, region)
