@@ -18,8 +18,11 @@ from datasources.engines.sqlite import absolute_url
 from datasources.warehouse import Warehouse
 from services.prewarm import start_prewarm
 from services.runtime import Runtime
+from web.access import install_access, install_page_access
 from web.api import register_api
 from web.auth import ensure_admin, install_auth, secret_key_for
+from web.callback_guard import install_callback_guard
+from web.security import install_security
 from web.shell import register_shell_callbacks, shell_layout
 
 HERE = Path(__file__).resolve().parent
@@ -46,6 +49,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     # The request's language first: the sign-in guard's pages are worded in it too.
     server.before_request(functools.partial(use_language, config.language))
     install_auth(server)
+    install_callback_guard(server)
     register_api(server)
 
     app = dash.Dash(__name__, server=server, use_pages=True, pages_folder=str(HERE / "pages"),
@@ -54,6 +58,9 @@ def create_app(config: Config | None = None) -> dash.Dash:
                     suppress_callback_exceptions=True)
     app.layout = shell_layout
     register_shell_callbacks(app)
+    install_access(server)
+    install_page_access()
+    install_security(app, config)  # headers, same-site writes, no traces: docs/security.md
     if config.prewarm_cache:
         start_prewarm(runtime)
     return app

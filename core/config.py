@@ -50,6 +50,7 @@ def _default_tree() -> dict[str, Any]:
         "map": {"tile_url": None, "boundaries_file": None},
         "alerts": {"refresh_s": 2, "push": False, "nearby_radius_km": 30, "nearby_cameras": 5},
         "video": {"stream_url_template": None},
+        "security": {"frame_ancestors": []},
     }
 
 
@@ -87,6 +88,8 @@ class Config:
     nearby_radius_km: float = 30
     nearby_cameras: int = 5
     stream_url_template: str | None = None
+    # Origins allowed to show the cockpit in a frame (CSP frame-ancestors); empty: none.
+    frame_ancestors: tuple[str, ...] = ()
     secret_key: str | None = None
     admin_password: str | None = None
 
@@ -140,6 +143,14 @@ def _is_db_url(v: Any) -> bool:
 
 def _has_password(url: str) -> bool:
     return re.match(r"^[^:]+://[^/@:]*:[^/@]+@", url) is not None
+
+
+# A CSP source for frame-ancestors: 'self', or a scheme and host (`*.` allowed first) with an optional port.
+_FRAME_ANCESTOR = re.compile(r"'self'|https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
+
+
+def _is_frame_ancestors(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(o, str) and _FRAME_ANCESTOR.fullmatch(o) for o in v)
 
 
 def _is_zone(v: Any) -> bool:
@@ -252,6 +263,9 @@ def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
         nearby_cameras=_check(tree, "alerts.nearby_cameras", lambda v: _is_int(v) and v >= 0, "an integer ≥ 0"),
         stream_url_template=_check(tree, "video.stream_url_template", lambda v: v is None or (
             isinstance(v, str) and "{camera_id}" in v), "null or a URL containing {camera_id}"),
+        frame_ancestors=tuple(_check(tree, "security.frame_ancestors", lambda v: v is None or _is_frame_ancestors(v),
+                                     "a list of origins such as https://portal.example.gov (or 'self'); "
+                                     "[]: no site may frame the cockpit") or ()),
         secret_key=env.get("COCKPIT_SECRET_KEY") or None,
         admin_password=env.get("COCKPIT_ADMIN_PASSWORD") or None,
     )

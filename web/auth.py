@@ -213,7 +213,7 @@ def _login_page(next_target: str, username: str = "", error: str | None = None,
     )
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
+    # Framing (X-Frame-Options, CSP frame-ancestors) is decided for every page in web/security.py.
     return response
 
 

@@ -1,7 +1,7 @@
 """Server push for duty consoles (`alerts.push: true`): `GET /api/v1/alerts/stream`, server-sent events.
 
-Instead of polling, a console can hold a stream. The stream checks the live version (`datasources.alerts.live_version`: the memoized open alerts' digest and the
-newest cockpit action) every `alerts.refresh_s / 4` and sends an event carrying the version
+Instead of polling, a console can hold a stream. The stream checks the live version
+(`services.alerts.live_version`: the memoized open alerts' digest and the newest cockpit action) every `alerts.refresh_s / 4` and sends an event carrying the version
 when it changes; the console then asks for its view once. The version is computed once per
 check interval and shared through the cache, so many open consoles cost what one does. The
 first event is sent at once, so a console that reconnects catches up with whatever it missed.
@@ -13,6 +13,7 @@ that has gone.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Iterator
@@ -20,15 +21,18 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, stream_with_context
 
 from core.errors import MissingSchema, WarehouseUnavailable
+from core.permissions import VIEW
 from datasources.appdb import AppDatabaseError
 from services.alerts import live_version
 from services.runtime import Runtime
+from web.access import require
 from web.api.common import ApiError
 from web.runtime import current_runtime
 
 log = logging.getLogger(__name__)
 
 api_alert_stream = Blueprint("api_alert_stream", __name__, url_prefix="/api/v1/alerts")
+api_alert_stream.before_request(functools.partial(require, VIEW))
 
 STREAM_LIFETIME_S = 300
 HEARTBEAT_S = 5

@@ -6,6 +6,7 @@ POST /api/v1/alerts/<alert_id>/actions  {"action": …, "dept_code": …, "level
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import secrets
@@ -17,15 +18,18 @@ from flask import Blueprint, Response, jsonify, request
 
 from core.alert_lifecycle import ACTIONS
 from core.contract import ALERT_CATEGORIES, ALERT_LEVELS
-from core.errors import InvalidAction, UnknownAlert
+from core.errors import InvalidAction, OutOfScope, UnknownAlert
 from core.i18n import t
+from core.permissions import ACT_ON_ALERTS, VIEW
 from datasources.appdb import AppDatabaseError
 from services.alerts import act_on_alert, alert_detail, console_alerts
+from web.access import Forbidden, require, user_scope
 from web.api.common import ApiError, region_param
 from web.auth import current_user
 from web.runtime import current_runtime
 
 api_alerts = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts")
+api_alerts.before_request(functools.partial(require, VIEW))
 
 LIST_FIELDS = ("alert_id", "category", "level", "title", "region_code", "occurred_at", "status",
                "acknowledged_at", "overdue")
@@ -45,6 +49,27 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _shown(value: Any) -> str:
+    """`value` for an error message: a scalar's repr, cut short; a JSON object or array by its kind.
+
+    The repr of a deeply nested body would itself overflow the stack.
+    """
+    if isinstance(value, dict):
+        return "a JSON object"
+    if isinstance(value, list):
+        return "a JSON array"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _record(row: dict[str, Any], fields: tuple[str, ...] | None = None) -> dict[str, Any]:
     return {k: _json_value(v) for k, v in row.items() if fields is None or k in fields}
 
@@ -55,11 +80,14 @@ def _since_param() -> str | None:
         return None
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ApiError(400, f"since must be an ISO 8601 timestamp, got {raw!r}") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # OverflowError: a moment whose UTC time falls outside years 1–9999 (0001-01-01T00:00+14:00).
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise ApiError(400, f"since must be an ISO 8601 timestamp in years 1–9999, got {raw!r}") from exc
+    # isoformat, not strftime: %Y writes year 1 as "1", which then reads as another date.
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @api_alerts.get("")
@@ -75,7 +103,8 @@ def list_alerts() -> Response:
     category = request.args.get("category") or None
     if category is not None and category not in ALERT_CATEGORIES:
         raise ApiError(400, f"category must be one of {', '.join(ALERT_CATEGORIES)}, got {category!r}")
-    region = region_param() if request.args.get("region") else None
+    # Without `region`, a scoped user's own region: a list holds only what they may see.
+    region = region_param() if request.args.get("region") else user_scope()
     frame = console_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(UTC),
                            status=status, since=_since_param(), region_code=region, level=level, category=category)
     return jsonify({"alerts": [_record(r, LIST_FIELDS) for r in frame.to_dict("records")],
@@ -87,9 +116,11 @@ def _detail_json(alert_id: str) -> dict[str, Any]:
     cfg = rt.config
     try:
         detail = alert_detail(rt.warehouse, rt.appdb.engine, alert_id, cfg.alert_ack_limit_min,
-                              datetime.now(UTC), cfg.nearby_radius_km, cfg.nearby_cameras)
+                              datetime.now(UTC), cfg.nearby_radius_km, cfg.nearby_cameras, scope=user_scope())
     except UnknownAlert as exc:
         raise ApiError(404, f"unknown alert {alert_id}") from exc
+    except OutOfScope as exc:
+        raise Forbidden(t("access.region_denied", region=alert_id)) from exc
     body = _record(detail.alert)
     body["actions"] = [_record(a) for a in detail.actions.drop(columns="id").to_dict("records")]
     body["department"] = _record(detail.dept) if detail.dept else None
@@ -111,19 +142,26 @@ def post_action(alert_id: str) -> Response:
 
     A client that may retry sends a `request_id`; the same id is answered without acting twice.
     """
+    require(ACT_ON_ALERTS)
     rt = current_runtime()
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError as exc:  # `silent` only covers ValueError, not a body nested too deep to parse
+        raise ApiError(400, "the JSON body is nested too deeply") from exc
     if not isinstance(payload, dict):
         raise ApiError(400, "expected a JSON object body")
     action = payload.get("action")
     if action not in ACTIONS:
-        raise ApiError(400, f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
+        raise ApiError(400, f"action must be one of {', '.join(ACTIONS)}, got {_shown(action)}")
     level = payload.get("level")
     if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
-        raise ApiError(400, f"level must be an integer 1–4, got {level!r}")
+        raise ApiError(400, f"level must be an integer 1–4, got {_shown(level)}")
     for key in ("dept_code", "note"):
         if payload.get(key) is not None and not isinstance(payload[key], str):
             raise ApiError(400, f"{key} must be a string")
+        if payload.get(key) is not None and not _encodable(payload[key]):
+            # JSON's "\ud800" decodes to a lone surrogate, which no database can store as UTF-8.
+            raise ApiError(400, f"{key} must be Unicode text without lone surrogates")
     request_id = payload.get("request_id") or secrets.token_urlsafe(16)
     if not isinstance(request_id, str) or not REQUEST_ID.fullmatch(request_id):
         raise ApiError(400, "request_id must be 8–64 letters, digits, '.', ':', '_' or '-'")
@@ -131,9 +169,11 @@ def post_action(alert_id: str) -> Response:
     try:
         result = act_on_alert(rt.warehouse, rt.appdb.engine, alert_id, action, user.username if user else "",
                               request_id=request_id, dept_code=payload.get("dept_code"), level=level,
-                              note=payload.get("note"))
+                              note=payload.get("note"), scope=user_scope())
     except UnknownAlert as exc:
         raise ApiError(404, f"unknown alert {alert_id}") from exc
+    except OutOfScope as exc:
+        raise Forbidden(t("access.region_denied", region=alert_id)) from exc
     except InvalidAction as exc:
         raise ApiError(409 if exc.conflict else 400, t(exc.key, "en", **exc.values)) from exc
     except AppDatabaseError as exc:
