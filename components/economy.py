@@ -75,7 +75,8 @@ def trend_figure(frame: pd.DataFrame, indicator: Mapping[str, Any], lang: str) -
     """Values by period (bars; missing periods are gaps), YoY on a second axis, the annual target."""
     unit = str(indicator["unit"])
     x = list(frame["period"])
-    data: list[dict[str, Any]] = [{"type": "bar", "x": x, "y": _values(frame["value"]), "name": t("economy.value", lang),
+    data: list[dict[str, Any]] = [{"type": "bar", "x": x, "y": _values(frame["value"]),
+                                   "name": t("economy.value", lang),
                                    "marker": {"color": ACCENT}, "hovertemplate": _hover(unit)}]
     if bool(indicator["cumulative"]) and frame["target"].notna().any():
         data.append({"type": "scatter", "x": x, "y": _values(frame["target"]), "name": t("economy.target", lang),

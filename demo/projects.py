@@ -25,7 +25,8 @@ _CATEGORIES = {
                                                  "{county}{town}通村公路提质工程")),
     "water": ("SLJ", (10_000, 300_000), ("{river}{county}段综合治理工程", "{county}{town}水库除险加固工程",
                                          "{county}城乡供水一体化工程")),
-    "industry": ("GXJ", (20_000, 800_000), ("{county}{n}万吨/年焦化升级改造项目", "{county}铝镁新材料产业园基础设施项目",
+    "industry": ("GXJ", (20_000, 800_000), ("{county}{n}万吨/年焦化升级改造项目",
+                                            "{county}铝镁新材料产业园基础设施项目",
                                             "{county}氢能产业园建设项目")),
     "energy": ("NYJ", (30_000, 600_000), ("{county}{n}0MW光伏发电项目", "{county}{town}风电场建设项目",
                                           "{county}煤矿智能化改造项目")),
@@ -59,7 +60,8 @@ def _smoothstep(f: np.ndarray) -> np.ndarray:
     return 3 * f**2 - 2 * f**3
 
 
-def projects_frames(seed: int, regions: pd.DataFrame, end_period: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def projects_frames(seed: int, regions: pd.DataFrame,
+                    end_period: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(dim_project, fact_project_progress, fact_project_milestone)."""
     rng = rng_for(seed, "projects")
     end = _month_index(end_period)

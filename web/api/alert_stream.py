@@ -2,8 +2,9 @@
 
 Instead of polling, a console can hold a stream. The stream checks the live version
 (`services.alerts.live_version`: the memoized open alerts' digest and the newest cockpit
-action) every `alerts.refresh_s / 4` and sends an event carrying the version when it changes; the console then asks for its view once. The version is computed once per
-check interval and shared through the cache, so many open consoles cost what one does. The
+action) every `alerts.refresh_s / 4` and sends an event carrying the version when it
+changes; the console then asks for its view once. The version is computed once per check
+interval and shared through the cache, so many open consoles cost what one does. The
 first event is sent at once, so a console that reconnects catches up with whatever it missed.
 
 A stream ends after STREAM_LIFETIME_S: the browser's EventSource reconnects by itself, which
