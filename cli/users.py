@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", help="create a user")
     add.add_argument("name")
     add.add_argument("--role", required=True, help=f"one of {', '.join(ROLES)}")
-    add.add_argument("--region", help="region scope stored with the user (default: whole city); not enforced yet")
+    add.add_argument("--region", help="region code the user is limited to (default: the whole city)")
     add.add_argument("--display-name")
     commands.add_parser("list", help="list users")
     for command, text in (("passwd", "set a new password"), ("disable", "disable a user"),
