@@ -11,14 +11,15 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.cards import LEVEL_KEYS
-from components.formatting import MISSING, format_number, format_timestamp, is_missing
+from components.formatting import MISSING, format_number, format_timestamp
+from components.maps import offline_map
 from core.i18n import t
+from core.values import is_missing
 
 LEVEL_COLOURS = {"1": "#ff4d4f", "2": "#ff9c2a", "3": "#f5d223", "4": "#3d8bff", "other": "#8fa8cc"}
 BORDER_COLOUR = "#3d7fd9"
-# A dark square over the whole world under the markers: a basemap that needs no tiles.
-_DARK_BASE = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
-    [[-180, -85], [-180, 85], [180, 85], [180, -85], [-180, -85]]]}}
+# The alert maps' background under the markers (and under the intranet tiles while they load).
+MAP_BACKGROUND = "#0a1a38"
 
 
 def level_key(level: object) -> str:
@@ -110,11 +111,9 @@ def level_counts(alerts: pd.DataFrame, lang: str) -> list[html.Div]:
 
 
 def _map_layout(fig: go.Figure, center: tuple[float, float], zoom: float, tile_url: str | None) -> go.Figure:
-    layers: list[dict[str, Any]] = (
-        [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}] if tile_url else
-        [{"sourcetype": "geojson", "source": _DARK_BASE, "type": "fill", "color": "#0a1a38", "below": "traces"}])
+    # The cockpit's inline offline style (components.maps), dark; `tile_url`'s tiles beneath the markers.
     fig.update_layout(
-        map={"style": "white-bg", "center": {"lon": center[0], "lat": center[1]}, "zoom": zoom, "layers": layers},
+        map=offline_map({"lon": center[0], "lat": center[1]}, zoom, tile_url, background=MAP_BACKGROUND),
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="rgba(0,0,0,0)", showlegend=False,
         uirevision="alerts-map")
     return fig

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 import pandas as pd
 from dash import html
 
-from components.formatting import MISSING, format_number, format_pct, is_missing, period_label
+from components.formatting import MISSING, format_number, format_pct, period_label
 from core.i18n import t
+from core.values import is_missing, localized_name
 
 LEVEL_KEYS = {"1": "red", "2": "orange", "3": "yellow", "4": "blue"}
 
@@ -15,7 +16,7 @@ LEVEL_KEYS = {"1": "red", "2": "orange", "3": "yellow", "4": "blue"}
 def kpi_card(row: Mapping[str, object], href: str, lang: str) -> html.A:
     """A headline indicator: latest value with unit and period, YoY coloured by tone, completion."""
     code = str(row["indicator_code"])
-    name = row.get("name_en") if lang == "en" and not is_missing(row.get("name_en")) else row["name"]
+    name = localized_name(row, lang)
     has_data = not is_missing(row.get("period"))
     yoy = row.get("yoy_pct")
     arrow = "" if is_missing(yoy) or yoy == 0 else ("▲ " if float(yoy) > 0 else "▼ ")  # type: ignore[arg-type]

@@ -9,10 +9,11 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 
-from components.formatting import MISSING, format_number, format_pct, is_missing, period_label
+from components.formatting import MISSING, format_number, format_pct, period_label
 from core.forecast import Forecast
 from core.i18n import t
 from core.rules import Headline
+from core.values import is_missing, localized_name, number_or_none
 
 GRAPH_HEIGHT = 340
 # Colours that read on both the dark and the light theme (plotly does not see CSS variables).
@@ -33,14 +34,12 @@ def graph_config(filename: str) -> dict[str, Any]:
 
 def indicator_name(indicator: Mapping[str, Any], lang: str) -> str:
     """The indicator's name in the UI language (Chinese when there is no English name)."""
-    name_en = indicator.get("name_en")
-    return str(name_en) if lang == "en" and not is_missing(name_en) else str(indicator["name"])
+    return localized_name(indicator, lang)
 
 
 def region_label(region: Mapping[str, Any], lang: str) -> str:
     """The region's name in the UI language."""
-    name_en = region.get("name_en")
-    return str(name_en) if lang == "en" and not is_missing(name_en) else str(region["name"])
+    return localized_name(region, lang)
 
 
 # Figures are plain dicts: plotly validates nothing on the server (go.Figure's validation cost
@@ -64,7 +63,7 @@ def _figure(data: list[dict[str, Any]], **extra: Any) -> Figure:
 
 
 def _values(series: pd.Series) -> list[float | None]:
-    return [None if is_missing(v) else float(v) for v in series]
+    return [number_or_none(v) for v in series]
 
 
 def _hover(unit: str) -> str:

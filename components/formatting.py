@@ -1,21 +1,12 @@
 """Number and time formatting for screens: units kept, missing values as "—", never as 0."""
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.values import is_missing
+
 MISSING = "—"
-
-
-def is_missing(value: object) -> bool:
-    """True for None, NaN and pandas' NA."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
-    except TypeError:  # pd.NA refuses truth tests
-        return True
 
 
 def format_number(value: float | None, decimals: int | None = None) -> str:

@@ -1,7 +1,8 @@
 """Maps drawn offline: a choropleth of regions coloured by a measure, on no base map at all.
 
 MapLibre's background comes from an inline style (no style URL, no tiles, no glyphs), so the
-browser fetches nothing; text is in hover labels only, because map text layers (`markers+text`)
+browser fetches nothing; `offline_style`/`offline_map` give that style to every map of the cockpit
+(the alert maps too); text is in hover labels only, because map text layers (`markers+text`)
 would fetch font glyphs from the internet.
 """
 from __future__ import annotations
@@ -22,10 +23,36 @@ NO_DATA_COLOUR = "rgba(128, 128, 128, 0.45)"
 BORDER_COLOUR = "rgba(255, 255, 255, 0.85)"
 TEXT_COLOUR = "#8fa0b8"  # mid grey-blue: legible on both themes' backgrounds
 FONT_FAMILY = '"PingFang SC", "Microsoft YaHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif'
-# A MapLibre style with only a transparent background: the panel shows through, nothing is fetched.
-TRANSPARENT_STYLE = {"version": 8, "sources": {}, "layers": [
-    {"id": "background", "type": "background", "paint": {"background-color": "rgba(0,0,0,0)"}}]}
+TRANSPARENT = "rgba(0,0,0,0)"
 HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
+
+
+def offline_style(background: str = TRANSPARENT) -> dict[str, Any]:
+    """An inline MapLibre style with one background layer: no style URL, remote source, glyphs nor sprite.
+
+    Every map of the cockpit uses it instead of a built-in style: plotly.js's built-in ones
+    (even `white-bg`) name an internet glyph server. Without `glyphs`, MapLibre cannot draw map
+    text (symbol layers, `markers+text`), so names go into hover labels.
+
+    `sources` holds one inline, empty GeoJSON source rather than nothing: when a figure is
+    replaced or patched, plotly.js (relinkPrivateKeys) deletes empty objects from the new layout,
+    and MapLibre then rejects a style without `sources` ("Map error.").
+    """
+    return {"version": 8,
+            "sources": {"offline-empty": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
+            "layers": [{"id": "background", "type": "background", "paint": {"background-color": background}}]}
+
+
+def offline_map(center: dict[str, float], zoom: float, tile_url: str | None = None, *,
+                background: str = TRANSPARENT) -> dict[str, Any]:
+    """A `layout.map` that fetches nothing but `tile_url`'s tiles: the inline `offline_style(background)`,
+    and, when `tile_url` (config `map.tile_url`, an intranet XYZ template) is given, its tiles as a
+    raster layer beneath the traces.
+    """
+    layout: dict[str, Any] = {"style": offline_style(background), "center": center, "zoom": zoom}
+    if tile_url:
+        layout["layers"] = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}]
+    return layout
 
 
 def _subset(geojson: dict[str, Any], codes: set[str]) -> dict[str, Any]:
@@ -76,11 +103,8 @@ def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column
 
     bounds = collection_bounds(geojson)
     centre, zoom = fit_view(bounds, *view_px) if bounds else ({"lon": 0.0, "lat": 0.0}, 1.0)
-    map_layout: dict[str, Any] = {"style": TRANSPARENT_STYLE, "center": centre, "zoom": zoom}
-    if tile_url:
-        map_layout["layers"] = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}]
     fig.update_layout(
-        map=map_layout, margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 0},
+        map=offline_map(centre, zoom, tile_url), margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 0},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", showlegend=False,
         font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 14},
         title={"text": title, "x": 0.01, "font": {"size": 18}} if title else None,
@@ -94,14 +118,12 @@ def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column
 
 
 def boundaries_notes(geojson: dict[str, Any], lang: str = "zh") -> list[str]:
-    """What a map panel should tell its reader about the boundaries: gaps, skipped rows, source."""
+    """What a map panel should tell its reader about the boundaries: gaps and skipped rows."""
     notes = []
     if geojson.get("missing") and geojson.get("features"):
         notes.append(t("map.missing_regions", lang, n=len(geojson["missing"])))
     if geojson.get("skipped"):
         notes.append(t("map.skipped_geometries", lang, n=geojson["skipped"]))
-    if geojson.get("source") == "demo":
-        notes.append(t("map.demo_source", lang))
     return notes
 
 

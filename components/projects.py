@@ -6,8 +6,9 @@ from collections.abc import Mapping
 import pandas as pd
 from dash import html
 
-from components.formatting import format_number, format_pct, is_missing
+from components.formatting import format_number, format_pct
 from core.i18n import t
+from core.values import is_missing
 
 
 def _pct_bar(actual: float | None, planned: float | None) -> html.Div:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from core.errors import MissingSchema, WarehouseUnavailable
+from core.values import localized_name
 from datasources.alerts import departments
 from datasources.regions import regions
 from datasources.warehouse import Warehouse
@@ -22,5 +23,4 @@ def region_names(wh: Warehouse, lang: str) -> dict[str, str]:
         table = regions(wh)
     except (MissingSchema, WarehouseUnavailable):
         return {}
-    names = table["name_en"].where(table["name_en"].notna(), table["name"]) if lang == "en" else table["name"]
-    return dict(zip(table["region_code"].astype(str), names.astype(str)))
+    return {str(row["region_code"]): localized_name(row, lang) for row in table.to_dict("records")}

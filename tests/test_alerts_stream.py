@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from tests.alerts_warehouse import insert_alert
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import sign_in_as
 from web.api.alert_stream import events
 
 STREAM = "/api/v1/alerts/stream"
@@ -15,7 +15,7 @@ STREAM = "/api/v1/alerts/stream"
 
 def signed_in(config) -> FlaskClient:
     client = create_app(config).server.test_client()
-    assert client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD}).status_code == 303
+    sign_in_as(client, "duty_officer")
     return client
 
 
