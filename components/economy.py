@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from components.formatting import MISSING, format_number, format_pct, period_label
 from core.forecast import Forecast
-from core.i18n import t
+from core.i18n import current_language, t
 from core.rules import Headline
 from core.values import is_missing, localized_name, number_or_none
 
@@ -21,15 +21,21 @@ ACCENT, GOOD, BAD, MUTED, TARGET = "#36a9ff", "#22b07d", "#f05252", "#8fa8cc", "
 FONT = ("PingFang SC, Microsoft YaHei, WenQuanYi Zen Hei, Noto Sans CJK SC, sans-serif")
 
 
+# Toolbar actions that would send a chart to an internet service: never offered on the intranet.
+CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
+
+
 def graph_config(filename: str) -> dict[str, Any]:
     """Toolbar config: the camera button saves a PNG at 3× (print resolution) under a meaningful name.
 
     Plotly's toolbar offers one image format; SVG comes from the chart's own SVG button
-    (`export_buttons`), which asks plotly.js in the browser for the same figure as SVG.
+    (`export_buttons`), which asks plotly.js in the browser for the same figure as SVG. No
+    cloud actions; labels in the UI language (plotly's zh-CN locale is served from assets/).
     """
-    return {"displaylogo": False, "responsive": True,
+    return {"displaylogo": False, "responsive": True, "showSendToCloud": False, "showEditInChartStudio": False,
+            "locale": "zh-CN" if current_language() == "zh" else "en",
             "toImageButtonOptions": {"format": "png", "scale": 3, "filename": filename},
-            "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+            "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", *CLOUD_BUTTONS]}
 
 
 def indicator_name(indicator: Mapping[str, Any], lang: str) -> str:
