@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import Dash
 from dash.testing.composite import DashComposite
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
@@ -13,13 +13,16 @@ from core.config import Config
 from tests.conftest import ADMIN_PASSWORD
 
 
-def start_signed_in(dash_duo: DashComposite, config: Config, path: str = "/") -> Dash:
-    """Serve a cockpit for `config`, sign in as admin through the login form, open `path`."""
+def start_signed_in(dash_duo: DashComposite, config: Config, path: str = "/", role: str = "admin") -> Dash:
+    """Serve a cockpit for `config`, sign in through the login form as a user named after `role`
+    (created with that role, the admin's password), open `path`."""
     app = create_app(config)
+    if role != "admin":
+        app.server.extensions["cockpit"].appdb.upsert_user(role, ADMIN_PASSWORD, role)
     dash_duo.start_server(app, navigate=False)
     base = dash_duo.server.url.rstrip("/")
     dash_duo.driver.get(f"{base}/login")
-    dash_duo.driver.find_element(By.NAME, "username").send_keys("admin")
+    dash_duo.driver.find_element(By.NAME, "username").send_keys(role)
     dash_duo.driver.find_element(By.NAME, "password").send_keys(ADMIN_PASSWORD)
     dash_duo.driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
     # Let the sign-in finish before navigating, or the navigation cancels the form's POST.
@@ -51,6 +54,14 @@ def wait_for_text(driver: WebDriver, css: str, text: str, timeout: float = 10) -
     wait_live(driver, lambda d: d.find_element(By.CSS_SELECTOR, css).text == text, timeout)
 
 
-def wait_live(driver: WebDriver, condition, timeout: float = 10):
+def wait_live(driver: WebDriver, condition, timeout: float = 10, message: str = ""):
     """WebDriverWait on `condition`, looking elements up again after a re-render."""
-    return WebDriverWait(driver, timeout, ignored_exceptions=LIVE_DOM_EXCEPTIONS).until(condition)
+    return WebDriverWait(driver, timeout, ignored_exceptions=LIVE_DOM_EXCEPTIONS).until(condition, message)
+
+
+def wait_for_path(driver: WebDriver, path: str, timeout: float = 10) -> None:
+    """Wait until the page's URL path (query string aside) ends with `path`."""
+    try:
+        WebDriverWait(driver, timeout).until(lambda d: d.current_url.split("?")[0].endswith(path))
+    except TimeoutException:
+        raise AssertionError(f"expected {path}, at {driver.current_url}") from None

@@ -20,7 +20,7 @@ def test_missing_table_is_named_and_other_panels_work(dash_duo, tmp_path: Path, 
     start_signed_in(dash_duo, make_config(url))
     dash_duo.wait_for_contains_text("#overview-alerts", "fact_alert", timeout=20)
     assert "数据仓库缺少 fact_alert" in dash_duo.find_element("#overview-alerts").text
-    assert dash_duo.find_element("#overview-kpis .kpi-value").text == "1,500"
+    dash_duo.wait_for_text_to_equal("#overview-kpis .kpi-value", "1,500", timeout=20)
     dash_duo.wait_for_contains_text("#overview-projects", "正常推进")
     assert console_errors(dash_duo) == []
 

@@ -6,16 +6,28 @@ import pytest
 import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 
-from components.formatting import format_number
 from tests.browser import console_errors, start_signed_in
 
 pytestmark = pytest.mark.browser
 
 CITY = "141100"
 
+# The headline cards of the demo warehouse (fixed seed, end period 2026-10) as a statistician writes
+# them: thousands separators, large whole numbers without decimals, one decimal otherwise.
+HEADLINE = {
+    "地区生产总值": ("1,711.7", "亿元"),
+    "规模以上工业增加值增速": ("5.9", "%"),
+    "固定资产投资增速": ("7.5", "%"),
+    "社会消费品零售总额": ("483.4", "亿元"),
+    "一般公共预算收入": ("235.7", "亿元"),
+    "城镇居民人均可支配收入": ("33,824", "元"),
+    "城镇调查失业率": ("5.1", "%"),
+    "空气质量优良天数比例": ("83.6", "%"),
+}
 
-def expected_headline(warehouse_url: str) -> dict[str, tuple[str, str]]:
-    """Each headline indicator's latest city value, computed straight from the warehouse in SQL."""
+
+def warehouse_headline(warehouse_url: str) -> dict[str, tuple[float, str]]:
+    """Each headline indicator's latest city value and unit, computed straight from the warehouse in SQL."""
     engine = sa.create_engine(warehouse_url)
     query = sa.text("""
         SELECT d.name, d.unit, f.value
@@ -29,7 +41,7 @@ def expected_headline(warehouse_url: str) -> dict[str, tuple[str, str]]:
         rows = conn.execute(query, {"city": CITY}).all()
     engine.dispose()
     # Later rows (newer updated_at) win, as the cockpit's duplicate rule says.
-    return {name: (format_number(value, 1 if unit == "%" else None), unit) for name, unit, value in rows}
+    return {name: (value, unit) for name, unit, value in rows}
 
 
 def expected_open_by_level(warehouse_url: str) -> dict[str, int]:
@@ -62,7 +74,11 @@ def test_overview_shows_the_warehouse_numbers(dash_duo, request, make_config, en
     url = request.getfixturevalue("demo_sqlite_url" if engine == "sqlite" else "demo_pg_url")
     start_signed_in(dash_duo, make_config(url))
     assert dash_duo.find_element("#app-city-name").text == "吕梁市"
-    assert shown_cards(dash_duo) == expected_headline(url)
+    assert shown_cards(dash_duo) == HEADLINE
+    # The cards are the warehouse's latest values, rounded to the decimals shown.
+    decimals = {name: len(text.partition(".")[2]) for name, (text, _) in HEADLINE.items()}
+    assert {name: (float(text.replace(",", "")), unit) for name, (text, unit) in HEADLINE.items()} == {
+        name: (round(value, decimals.get(name, 0)), unit) for name, (value, unit) in warehouse_headline(url).items()}
     assert shown_levels(dash_duo) == expected_open_by_level(url)
     dash_duo.wait_for_contains_text("#overview-projects", "正常推进", timeout=10)
     dash_duo.wait_for_contains_text("#overview-quality", "区划代码未知", timeout=20)

@@ -17,7 +17,7 @@ from dash.testing.composite import DashComposite
 from selenium.webdriver.common.action_chains import ActionChains
 
 from components.maps import choropleth_figure
-from datasources.boundaries import DEMO_COUNTIES_FILE
+from demo.regions import COUNTIES_FILE
 from tests.browser import console_errors
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,10 @@ pytestmark = pytest.mark.browser
 NO_DATA_COUNTY = "141182"  # 汾阳市: drawn grey, must still be clickable
 RENDERED_FEATURES = """return document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map
     .queryRenderedFeatures().map(f => String(f.id))"""
+HOVERED = """return (document.querySelector('#map .js-plotly-plot')._hoverdata || []).map(p => p.location)"""
+# Lüliang's 13 counties by their administrative codes.
+LULIANG_COUNTIES = {"141102", "141121", "141122", "141123", "141124", "141125", "141126", "141127", "141128",
+                    "141129", "141130", "141181", "141182"}
 
 
 @pytest.fixture
@@ -50,7 +54,7 @@ def dash_duo(request: pytest.FixtureRequest, dash_thread_server, tmpdir) -> Dash
 
 def demo_map_app(view_px: tuple[int, int] = (1200, 800)) -> Dash:
     """A one-graph app: the shipped counties coloured by a made-up measure, one without data."""
-    counties = json.loads(DEMO_COUNTIES_FILE.read_text(encoding="utf-8"))
+    counties = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
     codes = [f["id"] for f in counties["features"] if f["id"] != NO_DATA_COUNTY]
     frame = pd.DataFrame({"region_code": codes, "value": [100.0 + 37 * i for i in range(len(codes))]})
     app = Dash(__name__)
@@ -70,7 +74,7 @@ def demo_map_app(view_px: tuple[int, int] = (1200, 800)) -> Dash:
 
 def _click_county(dash_duo, code: str) -> None:
     """Move the real mouse onto a county's interior point and click it."""
-    counties = json.loads(DEMO_COUNTIES_FILE.read_text(encoding="utf-8"))
+    counties = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
     feature = next(f for f in counties["features"] if f["id"] == code)
     point = shapely.geometry.shape(feature["geometry"]).representative_point()
     x, y = dash_duo.driver.execute_script(
@@ -80,7 +84,11 @@ def _click_county(dash_duo, code: str) -> None:
            return [box.left + p.x, box.top + p.y];""", point.x, point.y)
     actions = ActionChains(dash_duo.driver)
     actions.w3c_actions.pointer_action.move_to_location(int(x), int(y))
-    actions.w3c_actions.pointer_action.pause(0.3)  # plotly clicks what it is hovering
+    actions.perform()
+    # plotly clicks what it is hovering: click once it hovers this county.
+    wait.until(lambda: code in dash_duo.driver.execute_script(HOVERED), timeout=10)
+    actions = ActionChains(dash_duo.driver)
+    actions.w3c_actions.pointer_action.move_to_location(int(x), int(y))
     actions.w3c_actions.pointer_action.click()
     actions.perform()
 
@@ -97,9 +105,7 @@ def test_clicking_a_county_gives_its_code(dash_duo) -> None:
 def test_map_draws_every_county_and_fetches_nothing_from_elsewhere(dash_duo) -> None:
     dash_duo.start_server(demo_map_app())
     dash_duo.wait_for_element("#map .maplibregl-canvas")
-    counties = json.loads(DEMO_COUNTIES_FILE.read_text(encoding="utf-8"))
-    expected = {f["id"] for f in counties["features"]}
-    wait.until(lambda: set(dash_duo.driver.execute_script(RENDERED_FEATURES)) == expected, timeout=10)
+    wait.until(lambda: set(dash_duo.driver.execute_script(RENDERED_FEATURES)) == LULIANG_COUNTIES, timeout=10)
     origin = dash_duo.server.url.rstrip("/")
     resources = dash_duo.driver.execute_script(
         "return performance.getEntriesByType('resource').map(r => r.name)")

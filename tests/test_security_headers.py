@@ -31,7 +31,9 @@ STATUS_CALLBACK = {
 
 
 def sign_in(client: FlaskClient, **kwargs) -> flask.Response:
-    return client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD}, **kwargs)
+    """Sign in as a duty officer, who may act on alerts (the writes these tests send)."""
+    client.application.extensions["cockpit"].appdb.upsert_user("duty", ADMIN_PASSWORD, "duty_officer")
+    return client.post("/login", data={"username": "duty", "password": ADMIN_PASSWORD}, **kwargs)
 
 
 @pytest.fixture

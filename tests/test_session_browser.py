@@ -1,7 +1,6 @@
 """Real-browser test of assets/session.js: an ended session sends the page to the login form."""
 from __future__ import annotations
 
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -68,11 +67,15 @@ def test_only_dash_callbacks_lead_to_login(dash_duo, demo_sqlite_url, make_confi
     base = dash_duo.server.url.rstrip("/")
     dash_duo.wait_for_contains_text("#app-data-as-of", "数据截至", timeout=20)
     driver.delete_cookie("session")
-    status = driver.execute_async_script(
+    # A redirect would start in the fetch's own response handlers, before the caller sees the
+    # response: a `navigate` listener records any navigation the page began by then. (Had the page
+    # been left instead, chromedriver would have run the script again on the login page.)
+    seen = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "fetch('/api/v1/summary').then(r => done(r.status), e => done(String(e)));")
-    assert status == 401
-    time.sleep(1)  # a redirect would have begun by now
+        "const navigations = [];"
+        "navigation.addEventListener('navigate', e => navigations.push(e.destination.url));"
+        "fetch('/api/v1/summary').then(r => done([r.status, navigations, location.pathname]), e => done(String(e)));")
+    assert seen == [401, [], "/projects"]
     assert driver.current_url == base + "/projects"
 
     # Following a link runs the page router's callback, which meets the 401: the login page
