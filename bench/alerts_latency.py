@@ -41,7 +41,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PASSWORD = "bench-pw"
+PASSWORD = "Bench-Cockpit-2026"  # passes the password policy (core/passwords.py)
 IDLE_TICK_S = 15  # pages/alerts.py AGEING_STEP_S: the tick while the stream is up
 OBSERVER_JS = """
 window.__seen = window.__seen || {};

@@ -48,8 +48,8 @@ def main() -> None:
 
     tmp = tempfile.mkdtemp()
     app = create_app(Config(warehouse_url=args.url, build_demo_if_missing=False,
-                            app_db_url=f"sqlite:///{tmp}/app.db", admin_password="bench", secret_key="bench",
-                            prewarm_cache=False))
+                            app_db_url=f"sqlite:///{tmp}/app.db", admin_password="Bench-Cockpit-2026",
+                            secret_key="bench", prewarm_cache=False))
     server = app.server
     rt = server.extensions["cockpit"]
     wh = rt.warehouse

@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from scripts.screenshot import browser, sign_in  # noqa: E402
 
-PASSWORD = "bench-pw"
+PASSWORD = "Bench-Cockpit-2026"  # passes the password policy (core/passwords.py)
 COMPLETE_JS = """
 const done = arguments[arguments.length - 1];
 function complete() {

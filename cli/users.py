@@ -3,8 +3,10 @@
     python -m cli.users add NAME --role ROLE [--region CODE] [--display-name X]
     python -m cli.users list | passwd NAME | disable NAME | enable NAME
 
-Passwords come from COCKPIT_NEW_USER_PASSWORD when set (for scripts), else are asked twice.
-Exit codes: 0 done, 1 database or configuration trouble, 2 bad input.
+Passwords come from COCKPIT_NEW_USER_PASSWORD when set (for scripts), else are asked twice;
+they must pass the password policy (core/passwords.py). Changes are audited as user_created /
+user_changed with the actor `cli:<login name>`. Exit codes: 0 done, 1 database or configuration
+trouble, 2 bad input.
 """
 from __future__ import annotations
 
@@ -18,9 +20,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import PROJECT_DIR, ConfigError, load_config
 from core.i18n import t
+from core.passwords import WeakPassword
 from core.permissions import ROLES
+from core.regions import is_region_code
 from datasources.appdb import AppDB
 from datasources.engines.sqlite import absolute_url
+from datasources.users import UserExists, get_user, list_users
+from services.accounts import LastAdmin, change_account, create_account
 
 BAD_INPUT = 2
 
@@ -69,9 +75,9 @@ def _new_password(username: str, lang: str) -> str:
 
 
 def _run(args: argparse.Namespace, appdb: AppDB, lang: str) -> None:
-    operator = _operator()
+    operator, engine = _operator(), appdb.engine
     if args.command == "list":
-        users = appdb.list_users()
+        users = list_users(engine)
         if not users:
             print(t("users.none", lang))
             return
@@ -81,7 +87,7 @@ def _run(args: argparse.Namespace, appdb: AppDB, lang: str) -> None:
             print("\t".join((user.username, user.role, user.region_scope or t("users.whole_city", lang),
                              user.display_name or "", status)))
         return
-    existing = appdb.get_user(args.name)
+    existing = get_user(engine, args.name)
     if args.command == "add":
         if existing is not None:
             raise _BadInput(t("users.exists", lang, username=args.name))
@@ -89,28 +95,36 @@ def _run(args: argparse.Namespace, appdb: AppDB, lang: str) -> None:
         if args.role not in ROLES:
             raise _BadInput(t("users.invalid", lang, error=f"invalid role {args.role!r}: "
                                                          f"expected one of {', '.join(ROLES)}"))
+        if args.region is not None and not is_region_code(args.region):
+            raise _BadInput(t("users.invalid", lang, error=f"invalid region scope {args.region!r}: "
+                                                         "expected a 6, 9 or 12 digit region code"))
         try:
-            user = appdb.upsert_user(args.name, _new_password(args.name, lang), args.role,
-                                     args.region, args.display_name)
+            user = create_account(engine, operator, None, args.name, _new_password(args.name, lang), args.role,
+                                  args.region, args.display_name)
+        except WeakPassword as exc:
+            raise _BadInput(t("users.invalid", lang, error=exc.text(lang))) from None
         except ValueError as exc:
             raise _BadInput(t("users.invalid", lang, error=exc)) from None
-        appdb.audit(operator, "user_add", f"{user.username} role={user.role} region={user.region_scope}")
+        except UserExists:
+            raise _BadInput(t("users.exists", lang, username=args.name)) from None
         print(t("users.added", lang, username=user.username, role=user.role))
         return
     if existing is None:
         raise _BadInput(t("users.unknown", lang, username=args.name))
+    disable = args.command == "disable"
+    changes = ({"password": _new_password(existing.username, lang)} if args.command == "passwd"
+               else {"disabled": disable})
+    try:
+        change_account(engine, operator, None, existing.username, changes)
+    except WeakPassword as exc:
+        raise _BadInput(t("users.invalid", lang, error=exc.text(lang))) from None
+    except LastAdmin:
+        raise _BadInput(t("admin.msg.last_admin", lang, username=existing.username)) from None
+    except ValueError as exc:
+        raise _BadInput(t("users.invalid", lang, error=exc)) from None
     if args.command == "passwd":
-        try:
-            appdb.upsert_user(existing.username, _new_password(existing.username, lang), existing.role,
-                              existing.region_scope, existing.display_name)
-        except ValueError as exc:
-            raise _BadInput(t("users.invalid", lang, error=exc)) from None
-        appdb.audit(operator, "user_passwd", existing.username)
         print(t("users.password_changed", lang, username=existing.username))
     else:
-        disable = args.command == "disable"
-        appdb.set_disabled(existing.username, disable)
-        appdb.audit(operator, "user_disable" if disable else "user_enable", existing.username)
         print(t("users.disabled" if disable else "users.enabled", lang, username=existing.username))
 
 

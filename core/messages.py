@@ -5,6 +5,8 @@ One entry holds both languages so they cannot drift apart. Keys are grouped by p
 """
 from __future__ import annotations
 
+from core.messages_admin import ADMIN_MESSAGES
+
 CATALOGUE: dict[str, tuple[str, str]] = {
     "app.title": ("城市领导驾驶舱", "City Cockpit"),
     "app.city_unknown": ("（城市未知）", "(city unknown)"),
@@ -110,6 +112,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "login.required": ("请先登录", "Please sign in first"),
     "login.throttled": ("登录失败次数过多，请 {minutes} 分钟后再试。",
                         "Too many failed sign-ins. Try again in {minutes} min."),
+    # Single sign-on through the unified identity platform (web/oidc.py)
+    "login.oidc": ("统一身份认证登录", "Sign in with the unified identity platform"),
+    "login.oidc_local_account": ("该用户名属于本地账号，不能通过统一身份认证登录。请联系系统管理员。", "This user name belongs to a local account and cannot sign in through the unified identity platform. Ask an administrator."),
+    "login.oidc_unavailable": ("统一身份认证平台暂时无法访问，请稍后重试，或使用账号密码登录。", "The unified identity platform cannot be reached. Try again later, or sign in with a user name and password."),
+    "login.oidc_state": ("登录请求已失效或不匹配，请重新点击“统一身份认证登录”。", "The sign-in request has expired or does not match. Please start the sign-in again."),
+    "login.oidc_denied": ("统一身份认证平台未同意本次登录。", "The unified identity platform did not allow this sign-in."),
+    "login.oidc_failed": ("统一身份认证登录未成功，请重试或联系管理员。", "Sign-in through the unified identity platform did not succeed. Try again, or contact the administrator."),
+    "login.oidc_no_role": ("您的统一身份认证账号未被授予驾驶舱角色，请联系管理员。", "Your identity platform account has no cockpit role. Please contact the administrator."),
+    "login.oidc_bad_claim": ("统一身份认证平台提供的{what}无效，请联系管理员。", "The {what} the unified identity platform sent is not valid. Please contact the administrator."),
+    "login.oidc_claim.username": ("用户名", "user name"),
+    "login.oidc_claim.region_scope": ("所属区域代码", "region code"),
+    "login.oidc_disabled": ("该账号已停用，请联系管理员。", "This account is disabled. Please contact the administrator."),
     # User management command (python -m cli.users)
     "users.added": ("已创建用户 {username}（角色 {role}）", "Created user {username} (role {role})"),
     "users.exists": ("用户 {username} 已存在；修改密码请用 passwd", "User {username} already exists; use passwd to change the password"),
@@ -349,3 +363,5 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.high": ("预测上限（{unit}）", "Projection high ({unit})"),
     "export.rank": ("排名", "Rank"),
 }
+# Administration, roles, audit actions, the password policy: kept in core/messages_admin.py.
+CATALOGUE.update(ADMIN_MESSAGES)

@@ -1,33 +1,26 @@
-"""The cockpit's own application database: users, audit log, settings, alert actions, dispatch orders.
+"""The cockpit's own application database: the engine, the schema and its migrations, settings.
 
 Separate from the warehouse, which the cockpit only reads. Works on SQLite (one file, for a
 single host) and PostgreSQL (for several hosts). The schema is changed only by appending a
-`Migration` to `MIGRATIONS`; never edit one that has shipped.
+`Migration` to `MIGRATIONS`; never edit one that has shipped. What is stored in it is read and
+written by its own modules: users (`datasources/users.py`), the audit log
+(`datasources/audit.py`), alert actions (`datasources/alert_states.py`).
 """
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.permissions import ROLES
-from core.regions import is_region_code
 from datasources.engines import create_appdb_engine, lock_migrations
 
 # What callers catch when the application database fails: they need not know it is SQLAlchemy.
 AppDatabaseError = SQLAlchemyError
-
-
-_USERNAME = re.compile(r"[\w.@-]{1,64}")
 
 
 def utc_now() -> datetime:
@@ -151,57 +144,39 @@ def _migration_3(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _migration_4(conn: Connection) -> None:
+    # The login throttle's counts: failed sign-ins per (user name, client address) pair, stored
+    # as a hash of the pair (datasources/login_throttle.py), shared by every worker and host.
+    md = sa.MetaData()
+    sa.Table("login_failure", md,
+             sa.Column("pair", sa.String(64), primary_key=True),
+             sa.Column("failures", sa.Integer, nullable=False),
+             sa.Column("last_failure_at", UtcDateTime, nullable=False, index=True))
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "users, audit log, settings, alert actions, dispatch orders", _migration_1),
     Migration(2, "alert state for the duty console", _migration_2),
     Migration(3, "access control: personal data, session version, account source, audit object",
               _migration_3),
+    Migration(4, "login throttle: failed sign-ins per user name and client address", _migration_4),
 ]
 
 # Query-side views of the tables this module uses (the DDL lives in the migrations).
 _schema_version = sa.table("schema_version", sa.column("version", sa.Integer),
                            sa.column("description", sa.Text), sa.column("applied_at", UtcDateTime))
-_app_user = sa.table("app_user", sa.column("username", sa.String), sa.column("password_hash", sa.Text),
-                     sa.column("role", sa.String), sa.column("region_scope", sa.String),
-                     sa.column("display_name", sa.String), sa.column("disabled", sa.Boolean),
-                     sa.column("personal_data", sa.Boolean), sa.column("session_version", sa.Integer),
-                     sa.column("auth_source", sa.String),
-                     sa.column("created_at", UtcDateTime), sa.column("updated_at", UtcDateTime))
-_audit_log = sa.table("audit_log", sa.column("id", sa.Integer), sa.column("at", UtcDateTime),
-                      sa.column("username", sa.String), sa.column("action", sa.String),
-                      sa.column("object", sa.String), sa.column("detail", sa.Text), sa.column("ip", sa.String))
 _app_setting = sa.table("app_setting", sa.column("key", sa.String), sa.column("value", sa.Text))
-_USER_COLUMNS = (_app_user.c.username, _app_user.c.role, _app_user.c.region_scope,
-                 _app_user.c.display_name, _app_user.c.disabled, _app_user.c.personal_data,
-                 _app_user.c.session_version, _app_user.c.auth_source)
-
-
-@dataclass(frozen=True)
-class User:
-    """A cockpit account as pages and the API see it (never carries the password hash)."""
-
-    username: str
-    role: str
-    region_scope: str | None
-    display_name: str | None
-    disabled: bool
-    personal_data: bool = False
-    session_version: int = 0
-    auth_source: str = "local"
-
-
-def _user(row: Any) -> User:
-    return User(row.username, row.role, row.region_scope, row.display_name, bool(row.disabled),
-                bool(row.personal_data), int(row.session_version or 0), str(row.auth_source or "local"))
-
-
-@cache
-def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
+# Only what ending a user's sessions needs; the rest of app_user is datasources/users.py's.
+_user_sessions = sa.table("app_user", sa.column("username", sa.String), sa.column("session_version", sa.Integer))
 
 
 class AppDB:
-    """Access to the application database through one pooled SQLAlchemy engine."""
+    """Access to the application database through one pooled SQLAlchemy engine.
+
+    The user and audit methods at the end are shorthands for `datasources/users.py` and
+    `datasources/audit.py` (which import this module, hence the imports inside them).
+    """
 
     def __init__(self, url: str) -> None:
         """Create the engine; for SQLite also the folder of the database file."""
@@ -252,84 +227,16 @@ class AppDB:
             return False
         return True
 
-    def upsert_user(self, username: str, password: str, role: str,
-                    region_scope: str | None = None, display_name: str | None = None) -> User:
-        """Create the user, or reset an existing one's password, role and region scope.
+    def bump_session_version(self, username: str) -> None:
+        """End every session of `username` at once: sessions carry the version they started with.
 
-        A `display_name` of None keeps the existing one; the disabled flag is left unchanged.
+        LookupError when there is no such user.
         """
-        if not isinstance(username, str) or not _USERNAME.fullmatch(username):
-            raise ValueError(f"invalid username {username!r}: use 1–64 letters, digits, '.', '_', '-' or '@'")
-        if role not in ROLES:
-            raise ValueError(f"invalid role {role!r}: expected one of {', '.join(ROLES)}")
-        if not password:
-            raise ValueError("the password must not be empty")
-        if region_scope is not None and not is_region_code(region_scope):
-            raise ValueError(f"invalid region scope {region_scope!r}: expected a 6, 9 or 12 digit region code")
-        now = utc_now()
-        changes: dict[str, Any] = {"password_hash": generate_password_hash(password), "role": role,
-                                   "region_scope": region_scope, "updated_at": now}
-        if display_name is not None:
-            changes["display_name"] = display_name
-        update = sa.update(_app_user).where(_app_user.c.username == username).values(**changes)
         with self.engine.begin() as conn:
-            updated = conn.execute(update).rowcount
-        if not updated:
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(sa.insert(_app_user).values(
-                        {"display_name": display_name, **changes, "username": username,
-                         "disabled": False, "created_at": now}))
-            except IntegrityError:
-                # Another process created the same user in between (e.g. two workers running
-                # ensure_admin at start); apply our values on top of theirs.
-                with self.engine.begin() as conn:
-                    conn.execute(update)
-        user = self.get_user(username)
-        assert user is not None
-        return user
-
-    def verify_password(self, username: str, password: str) -> User | None:
-        """The user if the password is right and the account enabled, else None.
-
-        An unknown name still costs one hash check, so timing does not reveal which names exist.
-        """
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(*_USER_COLUMNS, _app_user.c.password_hash)
-                               .where(_app_user.c.username == username)).first()
-        if row is None:
-            check_password_hash(_dummy_hash(), password or "")
-            return None
-        if not password or not check_password_hash(row.password_hash, password) or row.disabled:
-            return None
-        return _user(row)
-
-    def get_user(self, username: str) -> User | None:
-        """The user named `username`, or None."""
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(*_USER_COLUMNS).where(_app_user.c.username == username)).first()
-        return None if row is None else _user(row)
-
-    def list_users(self) -> list[User]:
-        """All users, by name."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(*_USER_COLUMNS).order_by(_app_user.c.username)).all()
-        return [_user(row) for row in rows]
-
-    def set_disabled(self, username: str, disabled: bool) -> None:
-        """Disable or re-enable a user; LookupError when there is no such user."""
-        with self.engine.begin() as conn:
-            result = conn.execute(sa.update(_app_user).where(_app_user.c.username == username)
-                                  .values(disabled=disabled, updated_at=utc_now()))
+            result = conn.execute(sa.update(_user_sessions).where(_user_sessions.c.username == username)
+                                  .values(session_version=_user_sessions.c.session_version + 1))
         if not result.rowcount:
             raise LookupError(f"no such user: {username}")
-
-    def audit(self, username: str | None, action: str, detail: str = "", ip: str | None = None,
-              object_: str | None = None) -> None:
-        """Append one row to the audit log, stamped with the current UTC time (never updated)."""
-        with self.engine.begin() as conn:
-            conn.execute(sa.insert(_audit_log).values(
-                at=utc_now(), username=username, action=action, object=object_, detail=detail, ip=ip))
 
     def shared_secret(self, name: str) -> str:
         """A random secret created on first use and then the same for every process."""

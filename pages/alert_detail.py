@@ -27,6 +27,7 @@ from datasources.appdb import AppDatabaseError
 from services.alerts import act_on_alert, alert_detail
 from services.lookups import dept_options, region_names
 from web.access import no_access_panel, user_scope
+from web.audit import client_address
 from web.auth import current_user
 from web.runtime import current_runtime
 
@@ -119,7 +120,7 @@ def run_action(alert_id: str, action: str, dept: str | None, level: int | None, 
     try:
         result = act_on_alert(rt.warehouse, rt.appdb.engine, alert_id, action, username,
                               request_id=f"{token}:{alert_id}:{action}", dept_code=dept or None,
-                              level=level, note=note, scope=user_scope())
+                              level=level, note=note, scope=user_scope(), address=client_address())
     except InvalidAction as exc:
         values = dict(exc.values)
         if "status" in values:

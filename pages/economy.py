@@ -59,6 +59,7 @@ from services.economy import (
 )
 from services.economy_view import checked_view, first_indicator, indicator_row, known_region, nearest_region, open_view
 from web.access import check_region, home_region, no_access_panel, user_scope
+from web.audit import audit_export
 from web.runtime import current_runtime
 
 dash.register_page(__name__, path="/economy", path_template="/economy/<region_code>",
@@ -375,6 +376,7 @@ def export(_clicks: object, raw: object) -> object:
         frame = frame.assign(name=[region_label(r, lang) for r in frame.to_dict("records")])
     table = export_table(chart, frame, ind, region, lang)
     name = export_filename([indicator_name(ind, lang), t(f"economy.file.{chart}", lang), region, view.period], fmt)
+    audit_export(name, f"economy {chart} {fmt} region={view.region} period={view.period}")
     if fmt == "xlsx":
         return dcc.send_bytes(xlsx_bytes(table, t(f"economy.file.{chart}", lang)), name)
     return dcc.send_bytes(csv_bytes(table), name)

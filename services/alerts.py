@@ -14,12 +14,14 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from core.alert_lifecycle import OPEN_STATUSES, combine_level, combine_status
+from core.audit import ALERT_ACTION
 from core.contract import ALERT_LEVELS
 from core.errors import InvalidAction, MissingSchema, OutOfScope, UnknownAlert
 from core.permissions import in_scope
 from core.regions import code_prefix
 from datasources.alert_states import ActionResult, alert_states, latest_action_id, record_action, timeline
 from datasources.alerts import alerts_since, cameras_near, departments, find_alert, open_alerts, resources_near
+from datasources.audit import audit
 from datasources.warehouse import Warehouse
 
 
@@ -166,8 +168,9 @@ def _or_empty(read: Callable[[], pd.DataFrame], missing: list[str]) -> pd.DataFr
 
 def act_on_alert(wh: Warehouse, appdb: Engine, alert_id: str, action: str, username: str, *,
                  request_id: str, dept_code: str | None = None, level: int | None = None,
-                 note: str | None = None, scope: str | None = None) -> ActionResult:
-    """Record an officer's action on a warehouse alert (see `alert_states.record_action`).
+                 note: str | None = None, scope: str | None = None, address: str | None = None) -> ActionResult:
+    """Record an officer's action on a warehouse alert (see `alert_states.record_action`), and
+    audit it (from client `address`) unless it replays an earlier request.
 
     Raises UnknownAlert, OutOfScope (the alert lies outside the officer's `scope`),
     InvalidAction (also for a department the warehouse does not know),
@@ -177,9 +180,12 @@ def act_on_alert(wh: Warehouse, appdb: Engine, alert_id: str, action: str, usern
     if (action == "assign" and dept_code and wh.has_table("dim_department")
             and dept_code not in set(departments(wh)["dept_code"].astype(str))):
         raise InvalidAction("alerts.err.unknown_dept", conflict=False, dept=dept_code)
-    return record_action(appdb, alert_id, action, username, request_id=request_id,
-                         warehouse_status=str(alert["status"]), warehouse_level=alert["level"],
-                         dept_code=dept_code, level=level, note=note)
+    result = record_action(appdb, alert_id, action, username, request_id=request_id,
+                           warehouse_status=str(alert["status"]), warehouse_level=alert["level"],
+                           dept_code=dept_code, level=level, note=note)
+    if not result.duplicate:
+        audit(appdb, username, ALERT_ACTION, action, address, alert_id)
+    return result
 
 
 @dataclass(frozen=True)

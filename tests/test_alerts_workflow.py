@@ -15,6 +15,7 @@ from core.alert_lifecycle import check_action, combine_level, combine_status
 from core.errors import InvalidAction
 from datasources.alert_states import alert_action, alert_states, record_action, timeline
 from datasources.appdb import AppDB
+from datasources.users import upsert_user
 from services.alerts import combine
 
 
@@ -29,7 +30,7 @@ def appdb(request: pytest.FixtureRequest, tmp_path) -> Iterator[AppDB]:
         db = AppDB(context.__enter__())
     db.migrate()
     for name in ("li", "wang"):
-        db.upsert_user(name, "pw", "duty_officer")
+        upsert_user(db.engine, name, "pw", "duty_officer")
     yield db
     db.engine.dispose()
     if context is not None:

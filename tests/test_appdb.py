@@ -11,7 +11,9 @@ from conftest import throwaway_pg_database
 from sqlalchemy.exc import IntegrityError
 
 from datasources import appdb as appdb_module
-from datasources.appdb import MIGRATIONS, AppDB, Migration, User, UtcDateTime
+from datasources.appdb import MIGRATIONS, AppDB, Migration, UtcDateTime
+from datasources.audit import audit
+from datasources.users import User, get_user, list_users, set_disabled, upsert_user, verify_password
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +94,8 @@ def test_concurrent_migrate(db_url: str) -> None:
 
 
 def test_upgrade_keeps_data(db: AppDB, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    db.upsert_user("alice", "s3cret", "leader", "110105", "Alice")
-    db.audit("alice", "login")
+    upsert_user(db.engine, "alice", "s3cret", "leader", "110105", "Alice")
+    audit(db.engine, "alice", "login")
 
     def add_phone(conn: sa.Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE app_user ADD COLUMN phone VARCHAR(32)")
@@ -103,7 +105,7 @@ def test_upgrade_keeps_data(db: AppDB, db_url: str, monkeypatch: pytest.MonkeyPa
     upgraded = AppDB(db_url)
     assert upgraded.migrate() == fake.version
     assert upgraded.migrate() == fake.version
-    assert upgraded.verify_password("alice", "s3cret") == User("alice", "leader", "110105", "Alice", False)
+    assert verify_password(upgraded.engine, "alice", "s3cret") == User("alice", "leader", "110105", "Alice", False)
     with upgraded.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT phone FROM app_user").scalar() is None
         assert conn.exec_driver_sql("SELECT count(*) FROM audit_log").scalar() == 1
@@ -131,29 +133,32 @@ def test_database_newer_than_code_is_refused(db: AppDB, monkeypatch: pytest.Monk
 
 
 def test_users(db: AppDB) -> None:
-    created = db.upsert_user("alice", "first-pw", "analyst", display_name="Alice")
+    created = upsert_user(db.engine, "alice", "first-pw", "analyst", display_name="Alice")
     assert created == User("alice", "analyst", None, "Alice", False)
-    assert db.verify_password("alice", "first-pw") == created
-    assert db.verify_password("alice", "wrong") is None
-    assert db.verify_password("alice", "") is None
-    assert db.verify_password("nobody", "first-pw") is None
+    assert verify_password(db.engine, "alice", "first-pw") == created
+    assert verify_password(db.engine, "alice", "wrong") is None
+    assert verify_password(db.engine, "alice", "") is None
+    assert verify_password(db.engine, "nobody", "first-pw") is None
 
-    reset = db.upsert_user("alice", "second-pw", "duty_officer", "110105")
-    assert reset == User("alice", "duty_officer", "110105", "Alice", False)
-    assert db.verify_password("alice", "first-pw") is None
-    assert db.verify_password("alice", "second-pw") == reset
+    reset = upsert_user(db.engine, "alice", "second-pw", "duty_officer", "110105")
+    # A new password, role and scope end the sessions signed in before (one step for the change).
+    assert reset == User("alice", "duty_officer", "110105", "Alice", False, session_version=1)
+    assert verify_password(db.engine, "alice", "first-pw") is None
+    assert verify_password(db.engine, "alice", "second-pw") == reset
+    assert upsert_user(db.engine, "alice", "second-pw", "duty_officer", "110105") == reset  # nothing changed
 
-    db.set_disabled("alice", True)
-    assert db.get_user("alice").disabled
-    assert db.verify_password("alice", "second-pw") is None
-    db.set_disabled("alice", False)
-    assert db.verify_password("alice", "second-pw") == reset
+    set_disabled(db.engine, "alice", True)
+    assert get_user(db.engine, "alice").disabled
+    assert verify_password(db.engine, "alice", "second-pw") is None
+    set_disabled(db.engine, "alice", False)
+    assert verify_password(db.engine, "alice", "second-pw") == User("alice", "duty_officer", "110105", "Alice", False,
+                                                             session_version=3)
 
-    db.upsert_user("bob", "pw", "admin")
-    assert [u.username for u in db.list_users()] == ["alice", "bob"]
-    assert db.get_user("carol") is None
+    upsert_user(db.engine, "bob", "pw", "admin")
+    assert [u.username for u in list_users(db.engine)] == ["alice", "bob"]
+    assert get_user(db.engine, "carol") is None
     with pytest.raises(LookupError, match="carol"):
-        db.set_disabled("carol", True)
+        set_disabled(db.engine, "carol", True)
     with db.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT password_hash FROM app_user WHERE username = 'bob'").scalar()
     assert stored != "pw" and ":" in stored
@@ -169,14 +174,14 @@ def test_users(db: AppDB) -> None:
 def test_bad_user_input(db: AppDB, kwargs: dict, message: str) -> None:
     values = {"username": "alice", "password": "pw", "role": "leader", **kwargs}
     with pytest.raises(ValueError, match=message):
-        db.upsert_user(**values)
-    assert db.list_users() == []
+        upsert_user(db.engine, **values)
+    assert list_users(db.engine) == []
 
 
 def test_audit(db: AppDB) -> None:
     before = datetime.now(UTC)
-    db.audit("alice", "login", ip="10.0.0.7")
-    db.audit(None, "login_failed", "unknown user")
+    audit(db.engine, "alice", "login", ip="10.0.0.7")
+    audit(db.engine, None, "login_failed", "unknown user")
     with db.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT username, action, detail, ip FROM audit_log ORDER BY id").all()
@@ -214,7 +219,7 @@ def test_shared_secret_concurrent_first_calls(db: AppDB, db_url: str) -> None:
 
 
 def test_alert_action_request_id_is_unique(db: AppDB) -> None:
-    db.upsert_user("duty", "pw", "duty_officer")
+    upsert_user(db.engine, "duty", "pw", "duty_officer")
     insert = sa.text("INSERT INTO alert_action (alert_id, action, username, at, request_id) "
                      "VALUES (:alert_id, 'ack', 'duty', :at, :request_id)"
                      ).bindparams(sa.bindparam("at", type_=UtcDateTime()))

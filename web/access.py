@@ -22,7 +22,7 @@ from dash import html
 from flask import Flask, Response, jsonify, request
 
 from core.i18n import current_language, t
-from core.permissions import ACT_ON_ALERTS, EXPORT, VIEW, VIEW_SCREEN, in_scope, role_permits
+from core.permissions import ACT_ON_ALERTS, ADMINISTER, EXPORT, VIEW, VIEW_SCREEN, in_scope, role_permits
 from datasources.regions import top_region_code
 from web.auth import current_user
 from web.runtime import current_runtime
@@ -45,6 +45,10 @@ CALLBACK_PERMISSIONS: dict[str, str | None] = {
     "alert-detail-id": VIEW,
     "alert-detail-body": VIEW,
     "alert-action-message": ACT_ON_ALERTS,
+    "admin-users": ADMINISTER,
+    "admin-username": ADMINISTER,
+    "admin-audit-grid": ADMINISTER,
+    "admin-audit-download": ADMINISTER,
 }
 _LAYOUT_WRAPPED = "_cockpit_access"
 

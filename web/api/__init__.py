@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from web.api.admin import api_admin
 from web.api.alert_stream import api_alert_stream
 from web.api.alerts import api_alerts
 from web.api.common import register_error_handlers
@@ -13,5 +14,5 @@ from web.api.status import api
 def register_api(server: Flask) -> None:
     """Register every API blueprint and the JSON error handlers they share."""
     register_error_handlers(server)
-    for blueprint in (api, api_indicators, api_alert_stream, api_alerts):
+    for blueprint in (api, api_indicators, api_alert_stream, api_alerts, api_admin):
         server.register_blueprint(blueprint)

@@ -7,13 +7,11 @@ POST /api/v1/alerts/<alert_id>/actions  {"action": …, "dept_code": …, "level
 from __future__ import annotations
 
 import functools
-import math
 import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-import pandas as pd
 from flask import Blueprint, Response, jsonify, request
 
 from core.alert_lifecycle import ACTIONS
@@ -24,7 +22,7 @@ from core.permissions import ACT_ON_ALERTS, VIEW
 from datasources.appdb import AppDatabaseError
 from services.alerts import act_on_alert, alert_detail, console_alerts
 from web.access import Forbidden, require, user_scope
-from web.api.common import ApiError, region_param
+from web.api.common import ApiError, json_value, region_param
 from web.auth import current_user
 from web.runtime import current_runtime
 
@@ -34,19 +32,6 @@ api_alerts.before_request(functools.partial(require, VIEW))
 LIST_FIELDS = ("alert_id", "category", "level", "title", "region_code", "occurred_at", "status",
                "acknowledged_at", "overdue")
 REQUEST_ID = re.compile(r"[\w.:-]{8,64}")
-
-
-def _json_value(value: Any) -> Any:
-    """NaN/NA → None, timestamps → ISO 8601 UTC, numpy scalars → Python."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, (pd.Timestamp, datetime)):
-        if pd.isna(value):
-            return None
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def _shown(value: Any) -> str:
@@ -71,7 +56,7 @@ def _encodable(text: str) -> bool:
 
 
 def _record(row: dict[str, Any], fields: tuple[str, ...] | None = None) -> dict[str, Any]:
-    return {k: _json_value(v) for k, v in row.items() if fields is None or k in fields}
+    return {k: json_value(v) for k, v in row.items() if fields is None or k in fields}
 
 
 def _since_param() -> str | None:
@@ -169,7 +154,7 @@ def post_action(alert_id: str) -> Response:
     try:
         result = act_on_alert(rt.warehouse, rt.appdb.engine, alert_id, action, user.username if user else "",
                               request_id=request_id, dept_code=payload.get("dept_code"), level=level,
-                              note=payload.get("note"), scope=user_scope())
+                              note=payload.get("note"), scope=user_scope(), address=request.remote_addr)
     except UnknownAlert as exc:
         raise ApiError(404, f"unknown alert {alert_id}") from exc
     except OutOfScope as exc:

@@ -4,11 +4,15 @@ Errors are JSON everywhere under /api: {"error": {"status": …, "message": …}
 """
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from core.errors import MissingSchema, WarehouseUnavailable
 from core.regions import is_region_code
+from core.values import is_missing
 from datasources.regions import find_region
 from web.access import check_region, home_region
 from web.runtime import current_runtime
@@ -52,6 +56,17 @@ def register_error_handlers(server: Flask) -> None:
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(MissingSchema, _missing_schema)
     server.register_error_handler(WarehouseUnavailable, _unavailable)
+
+
+def json_value(value: Any) -> Any:
+    """A cell as JSON: missing (NaN, NA, NaT) → null, timestamps → ISO 8601 UTC, numpy scalars → Python."""
+    if is_missing(value):
+        return None
+    if isinstance(value, datetime):  # pandas' Timestamp is a datetime too
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def region_param(name: str = "region") -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import math
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -13,19 +12,11 @@ from datasources.economy import family_children, indicator_values, region_family
 from datasources.indicators import catalogue
 from services.economy import with_completion
 from web.access import require
-from web.api.common import ApiError, region_param
+from web.api.common import ApiError, json_value, region_param
 from web.runtime import current_runtime
 
 api_indicators = Blueprint("api_indicators", __name__, url_prefix="/api/v1/indicators")
 api_indicators.before_request(functools.partial(require, VIEW))
-
-
-def _json_value(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
 
 
 def _period_param(name: str) -> str | None:
@@ -47,7 +38,7 @@ def _indicator(code: str) -> dict[str, Any]:
 def indicator_catalogue() -> Response:
     """The indicator catalogue (dim_indicator) in display order."""
     cat = catalogue(current_runtime().warehouse)
-    return jsonify({"indicators": [{k: _json_value(v) for k, v in row.items()}
+    return jsonify({"indicators": [{k: json_value(v) for k, v in row.items()}
                                    for row in cat.to_dict("records")]})
 
 
@@ -78,6 +69,6 @@ def indicator_rows(code: str) -> Response:
     columns = ["region_code", "region_name", "period", "value", "target", "yoy_pct", "completion_pct"]
     return jsonify({
         "indicator_code": code, "region_code": region,
-        "rows": [{c: _json_value(row[c]) for c in columns} for row in frame.to_dict("records")],
+        "rows": [{c: json_value(row[c]) for c in columns} for row in frame.to_dict("records")],
         "skipped": {k: int(v) for k, v in rows.attrs.get("skipped", {}).items()},
     })
