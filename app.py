@@ -9,12 +9,14 @@ from pathlib import Path
 
 import dash
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import PROJECT_DIR, Config, ConfigError, load_config
 from core.i18n import t, use_language
 from datasources.appdb import AppDB
 from datasources.cache import make_cache
 from datasources.engines.sqlite import absolute_url
+from datasources.users import list_users
 from datasources.warehouse import Warehouse
 from services.prewarm import start_prewarm
 from services.runtime import Runtime
@@ -22,6 +24,7 @@ from web.access import install_access, install_page_access
 from web.api import register_api
 from web.auth import ensure_admin, install_auth, secret_key_for
 from web.callback_guard import install_callback_guard
+from web.oidc import install_oidc
 from web.security import install_security
 from web.shell import register_shell_callbacks, shell_layout
 
@@ -40,15 +43,20 @@ def create_app(config: Config | None = None) -> dash.Dash:
     ensure_admin(appdb, config.admin_password)
 
     server = Flask(__name__)
+    if config.trusted_proxies:
+        # The client's address, scheme and host as the proxies saw them: the login throttle and
+        # the audit log see real addresses (docs/security.md, "Behind a reverse proxy").
+        n = config.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     server.secret_key = secret_key_for(config, appdb)
-    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                         JSON_AS_ASCII=False)
+    server.config.update(JSON_AS_ASCII=False)  # the session cookie's settings: web/auth.install_auth
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     runtime = Runtime(config, warehouse, appdb)
     server.extensions["cockpit"] = runtime
     # The request's language first: the sign-in guard's pages are worded in it too.
     server.before_request(functools.partial(use_language, config.language))
     install_auth(server)
+    install_oidc(server, config.oidc)  # single sign-on, when auth.oidc is configured
     install_callback_guard(server)
     register_api(server)
 
@@ -94,13 +102,13 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = load_config()
+        if config.uses_demo_warehouse and config.build_demo_if_missing:
+            build_missing_demo_warehouse()
+        app = create_app(config)  # also refuses a COCKPIT_ADMIN_PASSWORD that fails the policy
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
-    if config.uses_demo_warehouse and config.build_demo_if_missing:
-        build_missing_demo_warehouse()
-    app = create_app(config)
-    if not app.server.extensions["cockpit"].appdb.list_users():
+    if not list_users(app.server.extensions["cockpit"].appdb.engine):
         print("尚无用户：设置 COCKPIT_ADMIN_PASSWORD 后重启，或运行 python3 -m cli.users add …\n"
               "No users yet: restart with COCKPIT_ADMIN_PASSWORD set, or run python3 -m cli.users add …",
               file=sys.stderr, flush=True)

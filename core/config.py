@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from core.permissions import ROLES
+from core.regions import is_region_code
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEMO_WAREHOUSE_URL = "sqlite:///data/demo_warehouse.db"
 DEFAULT_CONFIG_FILE = PROJECT_DIR / "config.yaml"
@@ -37,7 +40,7 @@ def _default_tree() -> dict[str, Any]:
         "city": {"region_code": None},
         "ui": {"language": "zh", "theme": "dark", "timezone": "Asia/Shanghai",
                "status_refresh_s": 30},
-        "server": {"host": "127.0.0.1", "port": 8050},
+        "server": {"host": "127.0.0.1", "port": 8050, "trusted_proxies": 0},
         "warehouse": {"url": DEMO_WAREHOUSE_URL, "build_demo_if_missing": True,
                       "statement_timeout_s": 20, "pool_size": 5, "tables": {}},
         "app_db": {"url": "sqlite:///data/app.db"},
@@ -51,7 +54,37 @@ def _default_tree() -> dict[str, Any]:
         "alerts": {"refresh_s": 2, "push": False, "nearby_radius_km": 30, "nearby_cameras": 5},
         "video": {"stream_url_template": None},
         "security": {"frame_ancestors": []},
+        "session": {"secure_cookie": False, "idle_minutes": 30, "absolute_hours": 12},
+        # Single sign-on (OpenID Connect); off while issuer and discovery_url are null. The client
+        # secret comes only from COCKPIT_OIDC_CLIENT_SECRET.
+        "auth": {"oidc": {"issuer": None, "discovery_url": None, "client_id": None,
+                          "token_endpoint_auth_method": "client_secret_basic", "scopes": ["openid", "profile"],
+                          "redirect_uri": None, "timeout_s": 10, "userinfo": False,
+                          "claims": {"username": "preferred_username", "display_name": "name", "role": "roles",
+                                     "region_scope": None, "personal_data": None},
+                          "roles": {}}},
     }
+
+
+@dataclass(frozen=True)
+class OidcConfig:
+    """Single sign-on through the unified identity platform (`auth.oidc`, docs/configuration.md)."""
+
+    discovery_url: str
+    client_id: str
+    client_secret: str | None = field(default=None, repr=False)
+    issuer: str | None = None  # when set, the provider's metadata must name exactly this issuer
+    token_endpoint_auth_method: str = "client_secret_basic"
+    scopes: tuple[str, ...] = ("openid", "profile")
+    redirect_uri: str | None = None  # None: this site's /login/oidc/callback as the browser reached it
+    timeout_s: float = 10
+    userinfo: bool = False  # also read the userinfo endpoint's claims
+    username_claim: str = "preferred_username"
+    display_name_claim: str | None = "name"
+    role_claim: str = "roles"
+    region_claim: str | None = None
+    personal_data_claim: str | None = None  # None: the flag is the administrator's to set
+    roles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # claim value → role
 
 
 @dataclass(frozen=True)
@@ -65,6 +98,8 @@ class Config:
     status_refresh_s: int = 30
     host: str = "127.0.0.1"
     port: int = 8050
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none).
+    trusted_proxies: int = 0
     warehouse_url: str = DEMO_WAREHOUSE_URL
     build_demo_if_missing: bool = True
     statement_timeout_s: float = 20
@@ -90,6 +125,11 @@ class Config:
     stream_url_template: str | None = None
     # Origins allowed to show the cockpit in a frame (CSP frame-ancestors); empty: none.
     frame_ancestors: tuple[str, ...] = ()
+    # The session cookie and its time limits (docs/security.md, "Sessions").
+    session_secure_cookie: bool = False
+    session_idle_minutes: float = 30
+    session_absolute_hours: float = 12
+    oidc: OidcConfig | None = None  # single sign-on; None: local accounts only
     secret_key: str | None = None
     admin_password: str | None = None
 
@@ -161,6 +201,64 @@ def _is_zone(v: Any) -> bool:
     return True
 
 
+def _is_http_url(v: Any) -> bool:
+    return isinstance(v, str) and re.fullmatch(r"https?://[^\s/?#]+[^\s#]*", v) is not None
+
+
+_OIDC_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+
+
+def _oidc(tree: dict[str, Any], env: Mapping[str, str]) -> OidcConfig | None:
+    """auth.oidc, checked; None (local accounts only) while issuer and discovery_url are both null."""
+    issuer = _check(tree, "auth.oidc.issuer", lambda v: v is None or _is_http_url(v),
+                    "null or the identity platform's issuer URL, e.g. https://idp.example.gov/realms/city")
+    discovery = _check(tree, "auth.oidc.discovery_url", lambda v: v is None or _is_http_url(v),
+                       "null or the URL of the platform's openid-configuration document")
+    section = tree["auth"]["oidc"]
+    if issuer is None and discovery is None:
+        if section["client_id"] is not None or section["roles"]:
+            raise ConfigError("auth.oidc.issuer: expected the issuer URL (or auth.oidc.discovery_url) "
+                              "when auth.oidc is configured")
+        return None
+    method = _check(tree, "auth.oidc.token_endpoint_auth_method", lambda v: v in _OIDC_AUTH_METHODS,
+                    " or ".join(_OIDC_AUTH_METHODS))
+    secret = env.get("COCKPIT_OIDC_CLIENT_SECRET") or None
+    if secret is None and method != "none":
+        raise ConfigError("COCKPIT_OIDC_CLIENT_SECRET: the client secret is required in the environment "
+                          f"when auth.oidc is on (token_endpoint_auth_method {method})")
+    roles = _check(tree, "auth.oidc.roles", lambda v: isinstance(v, Mapping) and len(v) > 0,
+                   "a mapping of role claim values to cockpit roles, e.g. {city-leader: leader}")
+    for value, role in roles.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or role not in ROLES:
+            raise ConfigError(f"auth.oidc.roles.{value}: expected a claim value mapped to one of {', '.join(ROLES)}, "
+                              f"got {role!r}")
+
+    def claim(name: str, optional: bool = True) -> Any:
+        return _check(tree, f"auth.oidc.claims.{name}", lambda v: (optional and v is None) or (
+            isinstance(v, str) and v.strip() == v != ""), "null or a claim name" if optional else "a claim name")
+
+    return OidcConfig(
+        discovery_url=discovery or issuer.rstrip("/") + "/.well-known/openid-configuration",
+        client_id=_check(tree, "auth.oidc.client_id", lambda v: isinstance(v, str) and v.strip() != "",
+                         "the client id the identity platform issued to the cockpit"),
+        client_secret=secret,
+        issuer=issuer,
+        token_endpoint_auth_method=method,
+        scopes=tuple(_check(tree, "auth.oidc.scopes", lambda v: isinstance(v, list) and "openid" in v and all(
+            isinstance(s, str) and re.fullmatch(r"[!#-\[\]-~]+", s) for s in v), "a list of scopes including openid")),
+        redirect_uri=_check(tree, "auth.oidc.redirect_uri", lambda v: v is None or (
+            _is_http_url(v) and v.endswith("/login/oidc/callback")),
+            "null or this site's public URL ending in /login/oidc/callback"),
+        timeout_s=float(_check(tree, "auth.oidc.timeout_s", lambda v: _is_number(v) and 0 < v <= 60,
+                               "seconds between 0 and 60")),
+        userinfo=_check(tree, "auth.oidc.userinfo", lambda v: isinstance(v, bool), "true or false"),
+        username_claim=claim("username", optional=False), display_name_claim=claim("display_name"),
+        role_claim=claim("role", optional=False), region_claim=claim("region_scope"),
+        personal_data_claim=claim("personal_data"),
+        roles=MappingProxyType({str(value): role for value, role in roles.items()}),
+    )
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> Config:
     """Read defaults, the YAML file (`COCKPIT_CONFIG` or ./config.yaml) and the environment."""
     env = os.environ if environ is None else environ
@@ -181,6 +279,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         if isinstance(url, str) and _has_password(url):
             raise ConfigError(f"{dotted}: a password in config.yaml; put this URL in the "
                               f"environment (COCKPIT_{section.upper()}_URL) instead")
+    auth = file_tree.get("auth")
+    if isinstance(auth, Mapping) and isinstance(auth.get("oidc"), Mapping) and "client_secret" in auth["oidc"]:
+        raise ConfigError("auth.oidc.client_secret: a secret in config.yaml; set COCKPIT_OIDC_CLIENT_SECRET "
+                          "in the environment instead")
     tree = _merge(_default_tree(), file_tree)
     overrides = {
         "COCKPIT_WAREHOUSE_URL": ("warehouse", "url"),
@@ -202,7 +304,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
 
 def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
     code = _check(tree, "city.region_code",
-                  lambda v: v is None or (isinstance(v, str) and re.fullmatch(r"\d{6}|\d{9}|\d{12}", v)),
+                  lambda v: v is None or is_region_code(v),
                   "a 6, 9 or 12 digit region code in quotes, or null")
     tables = _check(tree, "warehouse.tables", lambda v: isinstance(v, Mapping), "a mapping")
     for name, target in tables.items():
@@ -234,6 +336,8 @@ def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
         status_refresh_s=_check(tree, "ui.status_refresh_s", lambda v: _is_int(v) and v >= 1, "seconds ≥ 1"),
         host=_check(tree, "server.host", lambda v: isinstance(v, str) and v != "", "a host name or address"),
         port=_check(tree, "server.port", lambda v: _is_int(v) and 0 < v < 65536, "a port number 1–65535"),
+        trusted_proxies=_check(tree, "server.trusted_proxies", lambda v: _is_int(v) and 0 <= v <= 5,
+                               "the number of reverse proxies in front of the cockpit, 0–5"),
         warehouse_url=_check(tree, "warehouse.url", _is_db_url,
                              "a SQLAlchemy URL such as postgresql+psycopg://host/db"),
         build_demo_if_missing=_check(tree, "warehouse.build_demo_if_missing", lambda v: isinstance(v, bool),
@@ -269,6 +373,13 @@ def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
         frame_ancestors=tuple(_check(tree, "security.frame_ancestors", lambda v: v is None or _is_frame_ancestors(v),
                                      "a list of origins such as https://portal.example.gov (or 'self'); "
                                      "[]: no site may frame the cockpit") or ()),
+        oidc=_oidc(tree, env),
+        session_secure_cookie=_check(tree, "session.secure_cookie", lambda v: isinstance(v, bool),
+                                     "true (served over HTTPS) or false"),
+        session_idle_minutes=float(_check(tree, "session.idle_minutes", lambda v: _is_number(v) and v >= 1,
+                                          "minutes ≥ 1")),
+        session_absolute_hours=float(_check(tree, "session.absolute_hours",
+                                            lambda v: _is_number(v) and 0 < v <= 24 * 30, "hours, 0 to 720")),
         secret_key=env.get("COCKPIT_SECRET_KEY") or None,
         admin_password=env.get("COCKPIT_ADMIN_PASSWORD") or None,
     )

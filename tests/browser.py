@@ -10,6 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from app import create_app
 from core.config import Config
+from datasources.users import upsert_user
 from tests.conftest import ADMIN_PASSWORD
 
 
@@ -18,7 +19,7 @@ def start_signed_in(dash_duo: DashComposite, config: Config, path: str = "/", ro
     (created with that role, the admin's password), open `path`."""
     app = create_app(config)
     if role != "admin":
-        app.server.extensions["cockpit"].appdb.upsert_user(role, ADMIN_PASSWORD, role)
+        upsert_user(app.server.extensions["cockpit"].appdb.engine, role, ADMIN_PASSWORD, role)
     dash_duo.start_server(app, navigate=False)
     base = dash_duo.server.url.rstrip("/")
     dash_duo.driver.get(f"{base}/login")

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from selenium.webdriver.chrome.options import Options
 
 from core.config import Config
+from datasources.users import upsert_user
 
 PG_ADMIN_URL = os.environ.get("COCKPIT_TEST_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -145,7 +146,7 @@ def sign_in_as(client: FlaskClient, role: str, region_scope: str | None = None, 
                username: str | None = None) -> str:
     """Create (or reset) a user of `role` in the client's app and sign the client in as them."""
     name = username or (role if region_scope is None else f"{role}-{region_scope}")
-    client.application.extensions["cockpit"].appdb.upsert_user(name, ADMIN_PASSWORD, role, region_scope)
+    upsert_user(client.application.extensions["cockpit"].appdb.engine, name, ADMIN_PASSWORD, role, region_scope)
     response = client.post("/login", data={"username": name, "password": ADMIN_PASSWORD})
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
     return name

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from core.config import ConfigError, load_config
+from datasources.users import upsert_user
 from tests.browser import console_errors, start_signed_in, wait_live
 from tests.conftest import ADMIN_PASSWORD
 from web.security import content_security_policy, is_cross_site
@@ -32,7 +33,7 @@ STATUS_CALLBACK = {
 
 def sign_in(client: FlaskClient, **kwargs) -> flask.Response:
     """Sign in as a duty officer, who may act on alerts (the writes these tests send)."""
-    client.application.extensions["cockpit"].appdb.upsert_user("duty", ADMIN_PASSWORD, "duty_officer")
+    upsert_user(client.application.extensions["cockpit"].appdb.engine, "duty", ADMIN_PASSWORD, "duty_officer")
     return client.post("/login", data={"username": "duty", "password": ADMIN_PASSWORD}, **kwargs)
 
 

@@ -4,38 +4,42 @@ Plain Flask, so the guard also covers Dash's own routes and the JSON API. Who is
 is re-read from the app database on each request, so disabling an account or changing a role
 takes effect at once.
 
-Failed sign-ins are counted in the shared cache, per user name and per client address, so
-that every worker sees the same counts; past a limit, sign-in is refused (429) until the
-window that the first failure opened has ended.
+A session ends (docs/security.md, "Sessions") when the user's `session_version` has moved on
+(signed out anywhere, password, role, scope or account changed), after `session.idle_minutes`
+without a request, and `session.absolute_hours` after signing in; it is checked on every
+request. Failed sign-ins slow down the (user name, address) pair: `web/throttle.py`.
 """
 from __future__ import annotations
 
-import hashlib
 import math
-import threading
 import time
+from datetime import timedelta
 from string import Template
 from urllib.parse import urlsplit
 
-from cachelib import BaseCache, RedisCache
 from flask import Flask, Response, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
 
-from core.config import Config
+from core.audit import ADMIN_PASSWORD_SET, LOGIN, LOGIN_FAILED, LOGOUT
+from core.config import Config, ConfigError
 from core.i18n import current_language, t
-from datasources.appdb import AppDB, User
+from core.passwords import WeakPassword, check_password
+from datasources.appdb import AppDB
+from datasources.audit import audit
+from datasources.users import User, get_user, upsert_user, verify_password
+from web.throttle import count_failure, forget_failures, throttled_for
 
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/api/v1/health"})
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/api/v1/health", "/login/oidc", "/login/oidc/callback"})
 _USER_KEY = "_cockpit_user"
 _ABSENT = object()
 
-# Login throttling: failures counted per user name (case-insensitive) and per client address.
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 20
-THROTTLE_WINDOW_S = 15 * 60
-_THROTTLE_PREFIX = "login-throttle:"
-_LOCAL_CACHE_LOCK = threading.Lock()
+# What the signed session cookie holds besides the user: the account's session_version at
+# sign-in, and when the session started and was last used (epoch seconds).
+_VERSION, _LOGIN_AT, _SEEN_AT = "session_version", "login_at", "seen_at"
+# Last-seen is rewritten at most this often (and a quarter of the idle limit), so the cookie is
+# not sent anew with every callback.
+SEEN_REFRESH_S = 60
 
 _LOGIN_PAGE = Template("""<!doctype html>
 <html lang="$html_lang">
@@ -59,6 +63,7 @@ _LOGIN_PAGE = Template("""<!doctype html>
   button { width: 100%; margin-top: 1.6rem; padding: 0.7rem; font-size: 1rem; color: #fff; cursor: pointer;
            background: linear-gradient(90deg, #1769d1, #1fa2ff); border: 0; border-radius: 6px; }
   button:hover { filter: brightness(1.1); }
+  .sso { display: block; margin-top: 1rem; text-align: center; color: #7fd4ff; }
   .error { margin: 0 0 0.5rem; padding: 0.55rem 0.7rem; font-size: 0.9rem; color: #ffd2d2;
            background: rgba(200, 40, 40, 0.25); border: 1px solid #c43c3c; border-radius: 6px; }
 </style>
@@ -74,6 +79,7 @@ _LOGIN_PAGE = Template("""<!doctype html>
   <label for="password">$password_label</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required $focus_password>
   <button type="submit">$submit</button>
+  $sso
 </form>
 </body>
 </html>
@@ -94,8 +100,8 @@ def current_user() -> User | None:
     user: User | None = None
     username = session.get("username")
     if isinstance(username, str):
-        user = _appdb().get_user(username)
-        if user is None or user.disabled:
+        user = get_user(_appdb().engine, username)
+        if user is None or user.disabled or not _session_alive(user):
             session.clear()
             user = None
         elif (session.get("role"), session.get("region_scope")) != (user.role, user.region_scope):
@@ -104,10 +110,34 @@ def current_user() -> User | None:
     return user
 
 
+def _session_alive(user: User) -> bool:
+    """Whether this request's session of `user` still holds; refreshes its last-seen time."""
+    login_at, seen_at = session.get(_LOGIN_AT), session.get(_SEEN_AT)
+    if session.get(_VERSION) != user.session_version or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in (login_at, seen_at)):
+        return False  # signed out or changed since, or a session from before these limits
+    config = current_app.extensions["cockpit"].config
+    idle_s, now = config.session_idle_minutes * 60, time.time()
+    if now - login_at >= config.session_absolute_hours * 3600 or now - seen_at >= idle_s:
+        return False
+    if now - seen_at >= min(SEEN_REFRESH_S, idle_s / 4):
+        session[_SEEN_AT] = int(now)
+    return True
+
+
+def start_session(user: User) -> None:
+    """Sign `user` in on this request as a password sign-in does: a fresh session, nothing carried over."""
+    session.clear()
+    _remember(user)
+    session[_LOGIN_AT] = session[_SEEN_AT] = int(time.time())
+    setattr(g, _USER_KEY, user)
+
+
 def _remember(user: User) -> None:
     session["username"] = user.username
     session["role"] = user.role
     session["region_scope"] = user.region_scope
+    session[_VERSION] = user.session_version
 
 
 def safe_next(target: str | None) -> str:
@@ -137,62 +167,9 @@ def _guard() -> ResponseReturnValue | None:
     return redirect(url_for("cockpit_login", next=here), 302)
 
 
-def _throttle_keys(kind: str, value: str) -> tuple[str, str]:
-    """(deadline key, count key) of one throttled subject; hashed, so any input is a short key."""
-    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    base = f"{_THROTTLE_PREFIX}{kind}:{digest}"
-    return base + ":until", base + ":count"
-
-
-def _throttle_subjects(username: str) -> list[tuple[str, str, int]]:
-    """(kind, value, limit) for the user name and the client address of this request."""
-    return [("user", username.casefold(), MAX_FAILURES_PER_USER),
-            ("addr", request.remote_addr or "", MAX_FAILURES_PER_ADDRESS)]
-
-
-def _throttle_cache() -> BaseCache:
-    return current_app.extensions["cockpit"].warehouse.cache
-
-
-def _throttled_for(cache: BaseCache, username: str) -> float:
-    """Seconds until sign-in may be tried again for `username` from this address; 0 if now."""
-    now = time.time()
-    wait = 0.0
-    for kind, value, limit in _throttle_subjects(username):
-        until_key, count_key = _throttle_keys(kind, value)
-        until = cache.get(until_key)
-        # The deadline key decides whether a window is open: a count without one is left over.
-        if until is None or until <= now:
-            continue
-        if int(cache.get(count_key) or 0) >= limit:
-            wait = max(wait, until - now)
-    return wait
-
-
-def _count_failure(cache: BaseCache, username: str) -> None:
-    """Add one failure for the user name and for the client address, each in its own window."""
-    now = time.time()
-    for kind, value, _ in _throttle_subjects(username):
-        until_key, count_key = _throttle_keys(kind, value)
-        if cache.add(until_key, now + THROTTLE_WINDOW_S, timeout=THROTTLE_WINDOW_S):
-            # The first failure opens a window; start its count from zero, whatever was left.
-            cache.set(count_key, 0, timeout=THROTTLE_WINDOW_S)
-        if isinstance(cache, RedisCache):
-            # INCR: atomic across workers, and it keeps the expiry that `set` gave the key.
-            cache.inc(count_key)
-            continue
-        # cachelib's generic inc() rewrites the entry with the cache's default timeout (300 s
-        # for SimpleCache), which would end the window early; in-process caches are only
-        # shared by this process's threads, so a lock makes read-and-write safe here.
-        with _LOCAL_CACHE_LOCK:
-            until = cache.get(until_key) or now + THROTTLE_WINDOW_S
-            count = int(cache.get(count_key) or 0) + 1
-            cache.set(count_key, count, timeout=max(1, math.ceil(until - now)))
-
-
-def _clear_failures(cache: BaseCache, username: str) -> None:
-    """Forget the user name's failures (not the address's) after a successful sign-in."""
-    cache.delete_many(*_throttle_keys("user", username.casefold()))
+def login_page(next_target: str, error: str, status: int) -> Response:
+    """The login page showing `error`, for another way of signing in (web/oidc.py)."""
+    return _login_page(next_target, error=error, status=status)
 
 
 def _login_page(next_target: str, username: str = "", error: str | None = None,
@@ -210,6 +187,9 @@ def _login_page(next_target: str, username: str = "", error: str | None = None,
         submit=escape(t("login.submit")),
         focus_user="" if username else "autofocus",
         focus_password="autofocus" if username else "",
+        # Single sign-on, when web/oidc.py has registered it (auth.oidc is configured).
+        sso=(f'<a class="sso" id="login-oidc" href="{escape(url_for("cockpit_oidc_login", next=next_target))}">'
+             f'{escape(t("login.oidc"))}</a>' if "cockpit_oidc_login" in current_app.view_functions else ""),
     )
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -226,54 +206,71 @@ def _login() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     target = request.form.get("next") or request.args.get("next", "")
-    cache = _throttle_cache()
-    wait = _throttled_for(cache, username)
+    engine, address = _appdb().engine, request.remote_addr or ""
+    wait = throttled_for(engine, username, address)
     if wait > 0:
         # Refused before the password is checked, so a right guess here reveals nothing.
         response = _login_page(target, username,
                                t("login.throttled", minutes=max(1, math.ceil(wait / 60))), 429)
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
-    appdb = _appdb()
-    user = appdb.verify_password(username, password)
+    user = verify_password(engine, username, password)
     if user is None:
-        known = appdb.get_user(username)
+        known = get_user(engine, username)
         reason = ("unknown user" if known is None else
                   "account disabled" if known.disabled else "wrong password")
-        appdb.audit(username[:64] or None, "login_failed", reason, request.remote_addr)
-        _count_failure(cache, username)
+        audit(engine, username[:64] or None, LOGIN_FAILED, reason, request.remote_addr)
+        count_failure(engine, username, address)
         return _login_page(target, username, t("login.failed"), 401)
-    _clear_failures(cache, username)
+    forget_failures(engine, username, address)
     # A fresh session on sign-in, so nothing from before it carries over.
-    session.clear()
-    _remember(user)
-    setattr(g, _USER_KEY, user)
-    appdb.audit(user.username, "login", "", request.remote_addr)
+    start_session(user)
+    audit(engine, user.username, LOGIN, "", request.remote_addr)
     return redirect(safe_next(target), 303)
 
 
 def _logout() -> ResponseReturnValue:
-    username = session.get("username")
+    user = current_user()
     session.clear()
-    if isinstance(username, str):
-        _appdb().audit(username, "logout", "", request.remote_addr)
+    setattr(g, _USER_KEY, None)
+    if user is not None:
+        # Ends every session of the user, in every browser, a copied cookie included.
+        appdb = _appdb()
+        appdb.bump_session_version(user.username)
+        audit(appdb.engine, user.username, LOGOUT, "", request.remote_addr)
     return redirect(url_for("cockpit_login"), 302)
 
 
 def install_auth(server: Flask) -> None:
     """Add /login, /logout and the sign-in guard to `server`; the secret key is set elsewhere."""
-    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    config = server.extensions["cockpit"].config
+    # SameSite=Lax, not Strict: single sign-on's callback, and links from other intranet sites,
+    # arrive as cross-site navigations that must carry the cookie (docs/security.md, "Sessions").
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         SESSION_COOKIE_SECURE=config.session_secure_cookie,
+                         # Flask refuses a cookie signed longer ago than this, on top of our own limits.
+                         PERMANENT_SESSION_LIFETIME=timedelta(hours=config.session_absolute_hours))
     server.add_url_rule("/login", "cockpit_login", _login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "cockpit_logout", _logout, methods=["GET", "POST"])
     server.before_request(_guard)
 
 
 def ensure_admin(appdb: AppDB, password: str | None) -> None:
-    """Create or reset the `admin` account when COCKPIT_ADMIN_PASSWORD is set (after migrate)."""
+    """Create or reset the `admin` account when COCKPIT_ADMIN_PASSWORD is set (after migrate).
+
+    ConfigError naming the variable when the password fails the policy (core/passwords.py).
+    Audited when it created the account or changed its password, role or scope.
+    """
     if not password:
         return
-    appdb.upsert_user("admin", password, "admin")
-    appdb.audit(None, "admin_password_set", "from COCKPIT_ADMIN_PASSWORD")
+    try:
+        check_password(password, "admin")
+    except WeakPassword as exc:
+        raise ConfigError(f"COCKPIT_ADMIN_PASSWORD: {exc.text('zh')} / {exc}") from None
+    before = get_user(appdb.engine, "admin")
+    user = upsert_user(appdb.engine, "admin", password, "admin")
+    if before is None or user.session_version != before.session_version:
+        audit(appdb.engine, None, ADMIN_PASSWORD_SET, "from COCKPIT_ADMIN_PASSWORD", object_="admin")
 
 
 def secret_key_for(config: Config, appdb: AppDB) -> str:
