@@ -7,7 +7,6 @@ Chromium asked no host but the test server, and logged no console error.
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -17,6 +16,7 @@ import pytest
 from dash.testing.composite import DashComposite
 from plotly.io.json import to_json_plotly
 from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.support.ui import WebDriverWait
 
 from components.alerts import MAP_BACKGROUND, alerts_map, position_map, with_borders
 from components.maps import choropleth_figure, offline_style
@@ -149,7 +149,8 @@ def dash_duo(request: pytest.FixtureRequest, dash_thread_server, tmpdir) -> Dash
 MAP_LOADED = """
     const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
     const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-    return Boolean(sub && sub.map && sub.map.loaded() && sub.map.isStyleLoaded());"""
+    return Boolean(sub && sub.map && sub.map.loaded() && sub.map.isStyleLoaded()
+                   && sub.map.areTilesLoaded() && !sub.map.isMoving());"""
 MAP_STYLE = """
     const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
     return gd._fullLayout.map._subplot.map.getStyle();"""
@@ -158,11 +159,9 @@ MAP_STYLE = """
 def _wait_for_map(dash_duo: DashComposite, css: str, timeout: float = 20) -> dict:
     """Wait until the map in `css` has loaded its style and drawn; its MapLibre style."""
     dash_duo.wait_for_element(f"{css} .maplibregl-canvas", timeout=timeout)
-    deadline = time.monotonic() + timeout
-    while not dash_duo.driver.execute_script(MAP_LOADED, css):
-        assert time.monotonic() < deadline, f"the map in {css} did not finish loading"
-        time.sleep(0.2)
-    time.sleep(0.5)  # a moment for anything the drawn map would still ask for
+    # Loaded, every tile in, not moving: the map has asked for everything it will ask for.
+    WebDriverWait(dash_duo.driver, timeout).until(lambda d: d.execute_script(MAP_LOADED, css),
+                                                  f"the map in {css} did not finish loading")
     return dash_duo.driver.execute_script(MAP_STYLE, css)
 
 
