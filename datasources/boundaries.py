@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
+from core.errors import BoundaryFileError
 from datasources.cache import dataset
 from datasources.regions import children
 from datasources.warehouse import Warehouse
@@ -30,15 +31,6 @@ EXTENT_FRACTION = 1 / 2000
 _CODE_COLUMNS = ("region_code", "region_cod")
 # MapLibre's zoom 0 shows the world in 512 pixels.
 _WORLD_PX = 512
-
-
-class BoundaryFileError(ValueError):
-    """The configured boundaries file cannot be used; `missing` names a missing column, if that."""
-
-    def __init__(self, path: str, problem: str, missing: str | None = None) -> None:
-        super().__init__(f"boundaries file {path}: {problem}")
-        self.path = path
-        self.missing = missing
 
 
 def browser_geometries(geometries: Iterable[shapely.Geometry], tolerance: float) -> np.ndarray:

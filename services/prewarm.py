@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from core.errors import MissingSchema, WarehouseUnavailable
+from core.errors import BoundaryFileError, MissingSchema, WarehouseUnavailable
 from datasources.alerts import open_alerts
-from datasources.boundaries import BoundaryFileError, region_boundaries
+from datasources.boundaries import region_boundaries
 from datasources.indicators import latest_values
 from datasources.projects import project_status
 from datasources.quality import data_quality

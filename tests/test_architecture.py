@@ -136,3 +136,13 @@ def test_each_name_is_imported_from_its_one_home(path: Path) -> None:
 def test_no_served_file_is_longer_than_400_lines() -> None:
     long = {str(p.relative_to(PROJECT)): n for p in MODULES if (n := len(p.read_text().splitlines())) > 400}
     assert long == {}
+
+
+def test_no_class_is_defined_twice_in_served_code() -> None:
+    """An error or a model defined in two modules is caught by one name and raised by the other."""
+    homes: dict[str, list[str]] = {}
+    for path, tree in MODULES.items():
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                homes.setdefault(node.name, []).append(str(path.relative_to(PROJECT)))
+    assert {name: where for name, where in homes.items() if len(where) > 1} == {}
