@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from core.values import is_missing
@@ -10,13 +11,18 @@ MISSING = "—"
 
 
 def format_number(value: float | None, decimals: int | None = None) -> str:
-    """Thousands separators; one decimal by default for non-integers; "—" when missing."""
+    """Thousands separators, `decimals` digits (an indicator's: core.comparison.indicator_decimals);
+    without them one decimal for non-integers; "—" when missing."""
     if is_missing(value):
         return MISSING
     number = float(value)  # type: ignore[arg-type]
     if decimals is None:
         decimals = 0 if number.is_integer() and abs(number) >= 100 else (1 if abs(number) >= 10 else 2)
-    return f"{number:,.{decimals}f}"
+    if number in (float("inf"), float("-inf")):
+        return f"{number:,.{decimals}f}"
+    # Rounded half up (四舍五入) on the number as written, as statisticians round: 5.25 → 5.3.
+    rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{rounded + 0:,.{decimals}f}"
 
 
 def format_pct(value: float | None, signed: bool = False) -> str:

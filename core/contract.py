@@ -23,7 +23,7 @@ CONTRACT: dict[str, TableContract] = {
     "geo_region": TableContract(("region_code", "geometry_wkt")),
     "dim_indicator": TableContract(
         ("indicator_code", "name", "category", "unit", "frequency", "cumulative", "higher_is_better"),
-        ("name_en", "headline", "display_order")),
+        ("name_en", "headline", "display_order", "comparison", "decimals")),
     "fact_indicator": TableContract(("indicator_code", "region_code", "period"),
                                     ("value", "target", "yoy_pct", "updated_at")),
     "fact_alert": TableContract(

@@ -102,6 +102,7 @@ class Headline:
     completion_pct: float | None
     time_progress_pct: float
     trailing: bool | None
+    value_previous: float | None = None  # the previous period's value (a growth rate compares with it)
 
     @property
     def yoy_change_pts(self) -> float | None:

@@ -4,24 +4,32 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from core.comparison import decimals_of, kind_of, yoy_pp
 from core.rules import change_tone, completion_pct, time_progress_pct
 from datasources.cache import dataset
 from datasources.status import not_future, now_stamp
 from datasources.warehouse import Warehouse
 
 CATALOGUE_COLUMNS = ("indicator_code", "name", "name_en", "category", "unit", "frequency",
-                     "cumulative", "higher_is_better", "headline", "display_order")
+                     "cumulative", "higher_is_better", "headline", "display_order", "comparison", "decimals")
 
 
 @dataset("indicators")
 def catalogue(wh: Warehouse) -> pd.DataFrame:
-    """Every indicator of dim_indicator in display order."""
+    """Every indicator of dim_indicator in display order.
+
+    `comparison` and `decimals` come resolved: the column's value when valid, else the unit's
+    default (core/comparison.py), so a warehouse without them reads as the defaults.
+    """
     d = wh.table("dim_indicator")
     order = wh.col(d, "display_order")
     frame = wh.read(sa.select(*[wh.col(d, c) for c in CATALOGUE_COLUMNS])
                     .order_by(order.is_(None), order, d.c.indicator_code))
     for flag in ("cumulative", "higher_is_better", "headline"):
         frame[flag] = pd.to_numeric(frame[flag], errors="coerce").fillna(0).astype(int).astype(bool)
+    frame["comparison"] = [kind_of(u, c) for u, c in zip(frame["unit"], frame["comparison"])]
+    frame["decimals"] = pd.Series([decimals_of(u, d) for u, d in zip(frame["unit"], frame["decimals"])],
+                                  index=frame.index, dtype=int)
     return frame
 
 
@@ -37,6 +45,9 @@ def drop_duplicate_keys(rows: pd.DataFrame, key: list[str]) -> tuple[pd.DataFram
 @dataset("indicators")
 def latest_values(wh: Warehouse, region_code: str, headline_only: bool = True) -> pd.DataFrame:
     """Each indicator's latest period for a region, with completion, time progress and tone.
+
+    Also the value of the same period a year before (`value_last_year`) and, for an indicator
+    compared in percentage points, the change over the year in points (`yoy_pp`, else None).
 
     Indicators without data for the region are kept with empty values so a page can say so.
     `attrs["skipped"]` counts duplicate rows dropped and NULL values shown as "—". Rows whose
@@ -57,21 +68,33 @@ def latest_values(wh: Warehouse, region_code: str, headline_only: bool = True) -
               .where(f.c.region_code == sa.bindparam("region"),
                      f.c.indicator_code.in_(sa.bindparam("codes", expanding=True)), published)
               .group_by(f.c.indicator_code).subquery())
+    # The same period a year before ('YYYY-MM', the year less one) in the same query: the most
+    # recently updated published row's value.
+    before = f.alias("before")
+    year_before = (sa.cast(sa.cast(sa.func.substr(f.c.period, 1, 4), sa.Integer) - 1, sa.String)
+                   + sa.func.substr(f.c.period, 5, 3))
+    last_year = (sa.select(wh.col(before, "value"))
+                 .where(before.c.indicator_code == f.c.indicator_code, before.c.region_code == f.c.region_code,
+                        before.c.period == year_before,
+                        not_future(before.c.updated_at) if "updated_at" in f.c else sa.true())
+                 .order_by(wh.col(before, "updated_at").desc()).limit(1).scalar_subquery())
     stmt = (sa.select(f.c.indicator_code, f.c.period, wh.col(f, "value"), wh.col(f, "target"),
-                      wh.col(f, "yoy_pct"), wh.col(f, "updated_at"))
+                      wh.col(f, "yoy_pct"), wh.col(f, "updated_at"), last_year.label("value_last_year"))
             .join(latest, sa.and_(f.c.indicator_code == latest.c.indicator_code,
                                   f.c.period == latest.c.period))
             .where(f.c.region_code == sa.bindparam("region"), published))
     rows = wh.read(stmt, params) if codes else pd.DataFrame(
-        columns=["indicator_code", "period", "value", "target", "yoy_pct", "updated_at"])
+        columns=["indicator_code", "period", "value", "target", "yoy_pct", "updated_at", "value_last_year"])
     rows, duplicates = drop_duplicate_keys(rows, ["indicator_code", "period"])
     merged = cat.merge(rows.drop(columns="updated_at"), on="indicator_code", how="left")
-    for column in ("value", "target", "yoy_pct"):
+    for column in ("value", "target", "yoy_pct", "value_last_year"):
         merged[column] = pd.to_numeric(merged[column], errors="coerce")
     merged["completion_pct"] = [completion_pct(v, tg, c) for v, tg, c in
                                 zip(merged["value"], merged["target"], merged["cumulative"])]
     merged["time_progress_pct"] = [time_progress_pct(p) if isinstance(p, str) else None
                                    for p in merged["period"]]
+    merged["yoy_pp"] = [yoy_pp(k, v, b) for k, v, b in
+                        zip(merged["comparison"], merged["value"], merged["value_last_year"])]
     merged["tone"] = [change_tone(y, h) for y, h in zip(merged["yoy_pct"], merged["higher_is_better"])]
     merged.attrs["skipped"] = {
         "duplicate": duplicates,

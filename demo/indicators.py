@@ -114,11 +114,18 @@ YTD_GROWTH_PATH = {"IND_VA_GROWTH": {2022: 6.5, 2023: 3.1, 2024: 2.2, 2025: 4.8,
 CPI_PATH = {2022: 101.8, 2023: 100.2, 2024: 100.1, 2025: 99.8, 2026: 100.6}
 
 
+# How each indicator compares (docs/warehouse.md): shares and rates in points, CPI around 100.
+COMPARISON = {"%": "pp", "上年同期=100": "index"}
+# Digits shown after the point: none for 元, counts and the PM2.5 concentration, else one.
+WHOLE_UNITS = ("元", "人", "件", "微克/立方米")
+
+
 def dim_indicator_frame() -> pd.DataFrame:
-    """dim_indicator rows in display order."""
+    """dim_indicator rows in display order, with how each compares and the digits it shows."""
     return pd.DataFrame([dict(indicator_code=i.code, name=i.name, name_en=i.name_en, category=i.category,
                               unit=i.unit, frequency=i.frequency, cumulative=i.cumulative,
-                              higher_is_better=i.higher_is_better, headline=i.headline, display_order=10 * (n + 1))
+                              higher_is_better=i.higher_is_better, headline=i.headline, display_order=10 * (n + 1),
+                              comparison=COMPARISON.get(i.unit, "pct"), decimals=0 if i.unit in WHOLE_UNITS else 1)
                          for n, i in enumerate(INDICATORS)])
 
 

@@ -39,6 +39,8 @@ dim_indicator = Table(
     Column("higher_is_better", Integer, nullable=False),
     Column("headline", Integer),
     Column("display_order", Integer),
+    Column("comparison", String(8)),
+    Column("decimals", Integer),
 )
 
 fact_indicator = Table(

@@ -77,6 +77,7 @@ def headline(series: pd.DataFrame, period: str, indicator: Mapping[str, Any], ma
         period=period, value=value, value_last_year=number_or_none(rows.get(shift_period(period, -12), none)[0]),
         yoy_pct=yoy, previous_period=previous,
         yoy_previous_pct=number_or_none(rows[previous][2]) if previous else None,
+        value_previous=number_or_none(rows[previous][0]) if previous else None,
         target=target, completion_pct=completion, time_progress_pct=progress,
         trailing=trails_time(completion, progress, margin_pts, bool(indicator["higher_is_better"])),
     )

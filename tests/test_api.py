@@ -48,7 +48,8 @@ def test_summary_of_the_city_hand_computed(client: FlaskClient) -> None:
     assert body["region_code"] == "141100"
     gdp, unemployment = body["indicators"]
     assert gdp == {"indicator_code": "GDP", "name": "地区生产总值", "unit": "亿元", "period": "2026-09",
-                   "value": 1500.0, "yoy_pct": 5.2, "target": 2000.0, "completion_pct": 75.0}
+                   "value": 1500.0, "yoy_pct": 5.2, "yoy_pp": None, "target": 2000.0,
+                   "completion_pct": 75.0}
     assert unemployment["value"] is None and unemployment["completion_pct"] is None
     assert body["alerts_open_by_level"] == {"1": 1, "2": 1, "3": 0, "4": 1}
     assert body["projects_by_state"] == EXPECTED_PROJECT_STATES
@@ -58,6 +59,11 @@ def test_summary_of_a_county(client: FlaskClient) -> None:
     body = signed_in(client).get("/api/v1/summary?region=141102").json
     assert body["region_code"] == "141102"
     assert body["indicators"][0]["value"] == 600.0
+    # An amount compares in percent (yoy_pp null); a rate in points: 5.30 − 5.20 = 0.1 (not +1.9 %).
+    gdp, unemployment = body["indicators"]
+    assert gdp["yoy_pp"] is None
+    assert unemployment["value"] == 5.3 and unemployment["yoy_pct"] == 1.9
+    assert unemployment["yoy_pp"] == pytest.approx(0.1)
     assert body["alerts_open_by_level"] == {"1": 1, "2": 0, "3": 0, "4": 1}
     assert body["projects_by_state"]["lagging"] == 1 and body["projects_by_state"]["overdue"] == 0
 

@@ -20,7 +20,7 @@ def test_missing_table_is_named_and_other_panels_work(dash_duo, tmp_path: Path, 
     start_signed_in(dash_duo, make_config(url))
     dash_duo.wait_for_contains_text("#overview-alerts", "fact_alert", timeout=20)
     assert "数据仓库缺少 fact_alert" in dash_duo.find_element("#overview-alerts").text
-    dash_duo.wait_for_text_to_equal("#overview-kpis .kpi-value", "1,500", timeout=20)
+    dash_duo.wait_for_text_to_equal("#overview-kpis .kpi-value", "1,500.0", timeout=20)
     dash_duo.wait_for_contains_text("#overview-projects", "正常推进")
     assert console_errors(dash_duo) == []
 
@@ -36,6 +36,6 @@ def test_outage_banner_shows_last_data_and_recovers(dash_duo, tmp_path: Path, ma
     shutil.move(path, tmp_path / "away.db")
     dash_duo.wait_for_contains_text("#app-banner", "数据仓库无法连接", timeout=15)
     assert "2026-11-21 12:00" in dash_duo.find_element("#app-banner").text  # the last good time
-    assert dash_duo.find_element("#overview-kpis .kpi-value").text == "1,500"  # data still shown
+    assert dash_duo.find_element("#overview-kpis .kpi-value").text == "1,500.0"  # data still shown
     shutil.move(tmp_path / "away.db", path)
     dash_duo.wait_for_class_to_equal("#app-banner", "banner-hidden", timeout=15)

@@ -14,7 +14,7 @@ from core.errors import MissingSchema, WarehouseUnavailable
 from core.regions import code_prefix
 from datasources.alerts import open_alerts
 from datasources.cache import make_cache
-from datasources.indicators import latest_values
+from datasources.indicators import catalogue, latest_values
 from datasources.projects import count_by_state, project_status
 from datasources.regions import children, top_region_code
 from datasources.status import warehouse_status
@@ -169,3 +169,30 @@ def test_data_quality_counts_bad_rows(wh: Warehouse) -> None:
     assert counts[("fact_alert", "unknown_level")] == 1
     assert counts[("fact_alert", "unknown_region")] == 0
     assert counts[("fact_project_progress", "out_of_range")] == 1
+
+
+def test_latest_values_with_the_same_period_a_year_before(wh: Warehouse) -> None:
+    # 离石区's unemployment: 5.30 at 2026-09 after 5.20 at 2025-09: a rate, up 0.1 point (not +1.9 %).
+    values = latest_values(wh, "141102").set_index("indicator_code")
+    unemployment, gdp = values.loc["UNEMPLOYMENT"], values.loc["GDP"]
+    assert (unemployment["comparison"], unemployment["decimals"]) == ("pp", 1)
+    assert unemployment["value_last_year"] == pytest.approx(5.2) and unemployment["yoy_pp"] == pytest.approx(0.1)
+    assert (gdp["comparison"], gdp["decimals"]) == ("pct", 1)
+    assert math.isnan(gdp["value_last_year"]) and math.isnan(gdp["yoy_pp"])  # an amount: no points
+
+
+def test_a_catalogue_without_the_optional_columns_reads_the_units_defaults(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'bare.db'}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE dim_indicator (indicator_code TEXT, name TEXT, category TEXT, unit TEXT, "
+                             "frequency TEXT, cumulative INTEGER, higher_is_better INTEGER)"))
+        conn.execute(sa.text("INSERT INTO dim_indicator VALUES "
+                             "('CPI', '居民消费价格指数', 'x', '上年同期=100', 'month', 0, 0), "
+                             "('JOBS', '城镇新增就业', 'x', '人', 'month', 1, 1), "
+                             "('U', '失业率', 'x', '%', 'month', 0, 0)"))
+    engine.dispose()
+    bare = open_warehouse(f"sqlite:///{tmp_path / 'bare.db'}")
+    cat = catalogue(bare).set_index("indicator_code")
+    assert dict(cat["comparison"]) == {"CPI": "index", "JOBS": "pct", "U": "pp"}
+    assert dict(cat["decimals"]) == {"CPI": 1, "JOBS": 0, "U": 1}
+    bare.engine.dispose()

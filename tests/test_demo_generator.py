@@ -29,7 +29,7 @@ from demo.townships import township_cells
 CONTRACT = {
     "dim_region": "region_code name name_en level parent_code lon lat",
     "dim_indicator": "indicator_code name name_en category unit frequency cumulative higher_is_better headline "
-                     "display_order",
+                     "display_order comparison decimals",
     "fact_indicator": "indicator_code region_code period value target yoy_pct updated_at",
     "fact_alert": "alert_id category level title description region_code lon lat source occurred_at status "
                   "updated_at",

@@ -9,7 +9,7 @@ import pytest
 from flask_caching.backends import SimpleCache
 
 from app import create_app
-from components.economy import export_table
+from components.economy_export import export_table
 from core.periods import expected_periods, shift_period
 from datasources.economy import indicator_values
 from datasources.indicators import catalogue

@@ -34,3 +34,10 @@ def test_period_labels() -> None:
 def test_timestamps_shown_in_local_time() -> None:
     assert format_timestamp("2026-11-21T16:30:00Z", "Asia/Shanghai") == "2026-11-22 00:30"
     assert format_timestamp(None, "Asia/Shanghai") == "—"
+
+
+def test_numbers_with_an_indicators_digits() -> None:
+    # Rounded half up, as statisticians round; counts without decimals; never "−0.0".
+    assert format_number(5.25, 1) == "5.3" and format_number(-5.25, 1) == "-5.3"
+    assert format_number(597296.9, 0) == "597,297" and format_number(1500.0, 1) == "1,500.0"
+    assert format_number(-0.04, 1) == "0.0" and format_number(2.675, 2) == "2.68"

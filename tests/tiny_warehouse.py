@@ -29,6 +29,9 @@ FACTS = [
     ("GDP", "141102", "2026-09", 600.0, 800.0, -1.5, "2026-10-20T00:00:00Z"),
     ("UNEMPLOYMENT", "141100", "2026-09", 5.1, None, 0.2, "2026-10-15T00:00:00Z"),
     ("UNEMPLOYMENT", "141100", "2026-10", None, None, None, "2026-11-15T00:00:00Z"),
+    # a rate compares in points: 5.30 after 5.20 a year before is up 0.1 point (not +1.9 %)
+    ("UNEMPLOYMENT", "141102", "2026-09", 5.30, None, 1.9, "2026-10-15T00:00:00Z"),
+    ("UNEMPLOYMENT", "141102", "2025-09", 5.20, None, None, "2025-10-15T00:00:00Z"),
     ("GDP", "149999", "2026-09", 7.0, None, None, "2026-10-20T00:00:00Z"),  # unknown region
 ]
 ALERTS = [
