@@ -7,42 +7,49 @@ import pandas as pd
 from dash import html
 
 from components.formatting import MISSING, format_number, format_pct, period_label
+from core.colours import DEFAULT_RULES, ColourRules, progress_tone, tone_class
+from core.comparison import change_figure, indicator_decimals, indicator_kind, year_change
 from core.i18n import t
-from core.values import is_missing, localized_name
+from core.rules import change_tone
+from core.values import is_missing, localized_name, localized_unit
 
 LEVEL_KEYS = {"1": "red", "2": "orange", "3": "yellow", "4": "blue"}
 
 
-def kpi_card(row: Mapping[str, object], href: str, lang: str) -> html.A:
-    """A headline indicator: latest value with unit and period, YoY coloured by tone, completion."""
+def kpi_card(row: Mapping[str, object], href: str, lang: str, rules: ColourRules = DEFAULT_RULES) -> html.A:
+    """A headline indicator: latest value with unit and period, YoY coloured by tone, completion
+    coloured ahead / behind / far behind time progress (core/colours.py)."""
     code = str(row["indicator_code"])
     name = localized_name(row, lang)
     has_data = not is_missing(row.get("period"))
-    yoy = row.get("yoy_pct")
+    # A change as its kind is compared: percent for amounts, points for rates, value − 100 for an index.
+    kind, decimals = indicator_kind(row), indicator_decimals(row)
+    yoy = year_change(kind, row.get("value"), row.get("value_last_year"), row.get("yoy_pct"))
+    yoy_text = format_pct(yoy, signed=True) if kind == "pct" else change_figure(kind, yoy, lang, decimals)
+    tone = change_tone(yoy, bool(row.get("higher_is_better")))
     arrow = "" if is_missing(yoy) or yoy == 0 else ("▲ " if float(yoy) > 0 else "▼ ")  # type: ignore[arg-type]
     children: list = [
         html.Div(name, className="kpi-name"),
-        html.Div([html.Span(format_number(row.get("value"), 1 if row.get("unit") == "%" else None),
-                            className="kpi-value"),
-                  html.Span(str(row.get("unit") or ""), className="kpi-unit")], className="kpi-figure"),
+        html.Div([html.Span(format_number(row.get("value"), decimals), className="kpi-value"),
+                  html.Span(localized_unit(row.get("unit"), lang), className="kpi-unit")], className="kpi-figure"),
         html.Div([
             html.Span(period_label(row.get("period"), str(row.get("frequency")),  # type: ignore[arg-type]
                                    bool(row.get("cumulative")), lang) if has_data else t("overview.no_data", lang),
                       className="kpi-period"),
-            html.Span([t("overview.yoy", lang), " ", arrow, format_pct(yoy, signed=True)],
-                      className=f"kpi-yoy tone-{row.get('tone', 'neutral')}"),
+            html.Span([t("overview.yoy", lang), " ", arrow, yoy_text], className=f"kpi-yoy tone-{tone}"),
         ], className="kpi-meta"),
     ]
     completion = row.get("completion_pct")
     if not is_missing(completion):
         progress = row.get("time_progress_pct")
+        pace = tone_class(progress_tone(completion, progress, bool(row.get("higher_is_better", True)), rules))  # type: ignore[arg-type]
         children.append(html.Div([
-            html.Div(className="kpi-bar-fill", style={"width": f"{min(float(completion), 100):.1f}%"}),  # type: ignore[arg-type]
+            html.Div(className=f"kpi-bar-fill {pace}", style={"width": f"{min(float(completion), 100):.1f}%"}),  # type: ignore[arg-type]
             html.Div(className="kpi-bar-time", style={"left": f"{float(progress):.1f}%"},  # type: ignore[arg-type]
                      title=t("overview.time_progress", lang)),
         ], className="kpi-bar"))
         children.append(html.Div(t("overview.completion", lang, completion=format_pct(completion),
-                                   progress=format_pct(progress)), className="kpi-completion"))
+                                   progress=format_pct(progress)), className=f"kpi-completion {pace}"))
     else:
         children.append(html.Div(t("overview.no_target", lang) if has_data else MISSING,
                                  className="kpi-completion muted"))

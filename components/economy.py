@@ -1,7 +1,6 @@
 """Economy page pieces as pure functions: figures, the comparison grid, export tables and files."""
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -9,11 +8,31 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 
+from components.colours import legend_annotation, legend_items
 from components.formatting import MISSING, format_number, format_pct, period_label
+from core.colours import (
+    DEFAULT_RULES,
+    NO_DATA,
+    TONE_COLOURS,
+    ColourRules,
+    measure_colours,
+    progress_tone,
+    tone_class,
+)
+from core.comparison import (
+    change_figure,
+    change_pp,
+    change_text,
+    index_change,
+    indicator_decimals,
+    indicator_kind,
+    is_growth_rate,
+    year_change,
+)
 from core.forecast import Forecast
 from core.i18n import current_language, t
-from core.rules import Headline
-from core.values import is_missing, localized_name, number_or_none
+from core.rules import Headline, time_progress_pct
+from core.values import is_missing, localized_name, localized_unit, number_or_none
 
 GRAPH_HEIGHT = 340
 # Colours that read on both the dark and the light theme (plotly does not see CSS variables).
@@ -29,8 +48,10 @@ def graph_config(filename: str) -> dict[str, Any]:
     """Toolbar config: the camera button saves a PNG at 3× (print resolution) under a meaningful name.
 
     Plotly's toolbar offers one image format; SVG comes from the chart's own SVG button
-    (`export_buttons`), which asks plotly.js in the browser for the same figure as SVG. No
-    cloud actions; labels in the UI language (plotly's zh-CN locale is served from assets/).
+    (`export_buttons`). Both go through assets/economy.js, which draws a print copy of the
+    figure in the browser: title, region, period, unit and a source line, opaque white
+    background, dark ink. No cloud actions; labels in the UI language (plotly's zh-CN locale is
+    served from assets/).
     """
     return {"displaylogo": False, "responsive": True, "showSendToCloud": False, "showEditInChartStudio": False,
             "locale": "zh-CN" if current_language() == "zh" else "en",
@@ -72,21 +93,26 @@ def _values(series: pd.Series) -> list[float | None]:
     return [number_or_none(v) for v in series]
 
 
-def _hover(unit: str) -> str:
-    return "%{x}<br>%{y:,.2f} " + unit + "<extra></extra>"
+def _hover(unit: str, decimals: int = 2, field: str = "y") -> str:
+    return "%{x}<br>%{" + field + f":,.{decimals}f}} " + unit + "<extra></extra>"
 
 
 def trend_figure(frame: pd.DataFrame, indicator: Mapping[str, Any], lang: str) -> Figure:
-    """Values by period (bars; missing periods are gaps), YoY on a second axis, the annual target."""
-    unit = str(indicator["unit"])
-    x = list(frame["period"])
-    data: list[dict[str, Any]] = [{"type": "bar", "x": x, "y": _values(frame["value"]),
-                                   "name": t("economy.value", lang),
-                                   "marker": {"color": ACCENT}, "hovertemplate": _hover(unit)}]
+    """Values by period (bars; missing periods are gaps), YoY on a second axis, the annual target.
+
+    An index (base 100) is drawn around 100: its bars rise or fall from 100, not from zero."""
+    unit, decimals = localized_unit(indicator["unit"], lang), indicator_decimals(indicator)
+    x, values = list(frame["period"]), _values(frame["value"])
+    bar: dict[str, Any] = {"type": "bar", "x": x, "y": values, "name": t("economy.value", lang),
+                           "marker": {"color": ACCENT}, "hovertemplate": _hover(unit, decimals)}
+    if indicator_kind(indicator) == "index":
+        bar |= {"y": [index_change(v) for v in values], "base": 100, "customdata": values,
+                "hovertemplate": _hover(unit, decimals, "customdata")}
+    data: list[dict[str, Any]] = [bar]
     if bool(indicator["cumulative"]) and frame["target"].notna().any():
         data.append({"type": "scatter", "x": x, "y": _values(frame["target"]), "name": t("economy.target", lang),
                      "mode": "lines", "line": {"color": TARGET, "dash": "dash", "shape": "hv"},
-                     "connectgaps": False, "hovertemplate": _hover(unit)})
+                     "connectgaps": False, "hovertemplate": _hover(unit, decimals)})
     if frame["yoy_pct"].notna().any():
         data.append({"type": "scatter", "x": x, "y": _values(frame["yoy_pct"]), "name": t("economy.yoy", lang),
                      "yaxis": "y2", "mode": "lines+markers", "connectgaps": False,
@@ -98,12 +124,15 @@ def trend_figure(frame: pd.DataFrame, indicator: Mapping[str, Any], lang: str) -
                            "tickmode": "auto", "nticks": 6, "zeroline": False})
 
 
-def completion_figure(head: Headline, lang: str) -> Figure:
-    """Target completion against time progress as two bars; red when completion trails."""
+def completion_figure(head: Headline, lang: str, rules: ColourRules = DEFAULT_RULES,
+                      higher_is_better: bool = True) -> Figure:
+    """Target completion against time progress as two bars, completion coloured ahead / behind / far behind."""
     labels = [t("economy.time_progress", lang), t("economy.completion", lang)]
     values = [head.time_progress_pct, head.completion_pct]
     bar = {"type": "bar", "x": values, "y": labels, "orientation": "h",
-           "marker": {"color": [MUTED, BAD if head.trailing else GOOD]}, "text": [format_pct(v) for v in values],
+           "marker": {"color": [MUTED, TONE_COLOURS[progress_tone(head.completion_pct, head.time_progress_pct,
+                                                                  higher_is_better, rules)]]},
+           "text": [format_pct(v) for v in values],
            "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{y}: %{x:.1f}%<extra></extra>"}
     top = max(110.0, *(v + 15 for v in values if v is not None))
     full = {"type": "line", "x0": 100, "x1": 100, "yref": "paper", "y0": 0, "y1": 1,
@@ -115,7 +144,7 @@ def completion_figure(head: Headline, lang: str) -> Figure:
 def forecast_figure(this_year: pd.DataFrame, forecast: Forecast, indicator: Mapping[str, Any],
                     lang: str) -> Figure:
     """This year's figures so far, the projection to December with its band, and the target."""
-    unit = str(indicator["unit"])
+    unit = localized_unit(indicator["unit"], lang)
     data: list[dict[str, Any]] = []
     if forecast.path:
         px = [p[0] for p in forecast.path]
@@ -143,40 +172,55 @@ def forecast_figure(this_year: pd.DataFrame, forecast: Forecast, indicator: Mapp
 
 def forecast_sentence(forecast: Forecast, indicator: Mapping[str, Any], lang: str) -> str:
     """The plain-language line: at this pace the target is reached or missed, by how much."""
-    unit = str(indicator["unit"])
+    unit = localized_unit(indicator["unit"], lang)
     if forecast.reason:
         return t(f"economy.forecast.{forecast.reason}", lang, min=2)
-    values = {"projected": format_number(forecast.projected), "low": format_number(forecast.low),
-              "high": format_number(forecast.high), "target": format_number(forecast.target),
-              "gap": format_number(abs(forecast.gap or 0.0)), "unit": unit,
+    digits = indicator_decimals(indicator)
+    values = {"projected": format_number(forecast.projected, digits), "low": format_number(forecast.low, digits),
+              "high": format_number(forecast.high, digits), "target": format_number(forecast.target, digits),
+              "gap": format_number(abs(forecast.gap or 0.0), digits), "unit": unit,
               "pct": format_pct(forecast.projected_completion_pct)}
     ceiling = "" if indicator["higher_is_better"] else "_ceiling"
     outcome = "reach" if forecast.reaches_target else "miss"
     return t(f"economy.forecast.{outcome}{ceiling}", lang, **values)
 
 
-def headline_figures(head: Headline, indicator: Mapping[str, Any], lang: str) -> html.Div:
-    """The selected view's key numbers: value, same period last year, YoY and its change, completion."""
-    unit = str(indicator["unit"])
+def headline_figures(head: Headline, indicator: Mapping[str, Any], lang: str,
+                     rules: ColourRules = DEFAULT_RULES) -> html.Div:
+    """The selected view's key numbers: value, same period last year, the change as its kind compares
+    (YoY % and its change; points for a rate; points on the previous period for a growth rate;
+    value − 100 for an index), completion."""
+    unit, kind = localized_unit(indicator["unit"], lang), indicator_kind(indicator)
+    decimals = indicator_decimals(indicator)
     label = period_label(head.period, str(indicator["frequency"]), bool(indicator["cumulative"]), lang)
     change = head.yoy_change_pts
     # round first: a change of −0.04 points reads +0.0, not −0.0
-    change_text = (t("economy.yoy_change", lang, change=f"{round(change, 1) + 0.0:+.1f}") if change is not None
+    change_note = (t("economy.yoy_change", lang, change=f"{round(change, 1) + 0.0:+.1f}") if change is not None
                    else t("economy.yoy_change_none", lang))
-    yoy_tone = _tone(head.yoy_pct, bool(indicator["higher_is_better"]))
+    yoy_label, yoy = t("economy.yoy", lang), year_change(kind, head.value, head.value_last_year, head.yoy_pct)
+    yoy_text = format_pct(yoy, signed=True) if kind == "pct" else change_figure(kind, yoy, lang, decimals)
+    if kind == "pp" and is_growth_rate(indicator.get("name"), indicator.get("name_en")):
+        yoy_label, yoy = t("compare.vs_previous", lang), change_pp(head.value, head.value_previous)
+        previous = (period_label(head.previous_period, str(indicator["frequency"]), bool(indicator["cumulative"]),
+                                 lang) if head.previous_period else "")
+        yoy_text = change_figure(kind, yoy, lang, decimals)
+        change_note = change_text(kind, yoy, lang, decimals, growth=True, previous=previous)
+    elif kind != "pct":
+        change_note = change_text(kind, yoy, lang, decimals)
     items = [
-        _kpi(t("economy.value", lang) + f" · {label}", format_number(head.value), unit, "economy-kpi-value"),
-        _kpi(t("economy.last_year", lang, period=_minus_year(head.period)), format_number(head.value_last_year),
-                unit, "economy-kpi-last-year"),
-        _kpi(t("economy.yoy", lang), format_pct(head.yoy_pct, signed=True), change_text, "economy-kpi-yoy",
-                yoy_tone),
+        _kpi(t("economy.value", lang) + f" · {label}", format_number(head.value, decimals), unit,
+             "economy-kpi-value"),
+        _kpi(t("economy.last_year", lang, period=_minus_year(head.period)),
+             format_number(head.value_last_year, decimals), unit, "economy-kpi-last-year"),
+        _kpi(yoy_label, yoy_text, change_note, "economy-kpi-yoy", _tone(yoy, bool(indicator["higher_is_better"]))),
     ]
     if head.completion_pct is not None:
         gap = head.completion_pct - head.time_progress_pct
         items.append(_kpi(t("economy.completion", lang), format_pct(head.completion_pct),
                              t("economy.vs_time", lang, progress=format_pct(head.time_progress_pct),
                                gap=f"{round(gap, 1) + 0.0:+.1f}"), "economy-kpi-completion",
-                             "tone-bad" if head.trailing else "tone-good"))
+                             tone_class(progress_tone(head.completion_pct, head.time_progress_pct,
+                                                      bool(indicator["higher_is_better"]), rules))))
     else:
         items.append(_kpi(t("economy.completion", lang), MISSING, t("overview.no_target", lang),
                              "economy-kpi-completion"))
@@ -199,19 +243,32 @@ def _kpi(label: str, value: str, note: str, element_id: str, tone: str = "") -> 
                      html.Div(note, className="economy-kpi-note")], className="economy-kpi")
 
 
-def ranking_figure(comparison: pd.DataFrame, measure: str, indicator: Mapping[str, Any], lang: str) -> Figure:
-    """Children as horizontal bars, best at the top, the last three red; a click carries the region code."""
+def ranking_figure(comparison: pd.DataFrame, measure: str, indicator: Mapping[str, Any], lang: str,
+                   rules: ColourRules = DEFAULT_RULES) -> Figure | None:
+    """Children as horizontal bars, best at the top, coloured by what the value means (core/colours.py),
+    with a legend above; a click carries the region code. None when no child has the measure.
+
+    Completion: ahead / behind / far behind time progress (a dotted line marks 时间进度); growth:
+    a scale centred at zero; a plain value: one neutral hue. Equal values, equal colours.
+    """
     ranked = comparison[comparison["rank"].notna()]
+    if ranked.empty:
+        return None
     names = [region_label(r, lang) for r in ranked.to_dict("records")]
     values = _values(ranked[measure])
-    colours = [GOOD if i < len(values) - 3 or len(values) <= 3 else BAD for i in range(len(values))]
-    suffix = "" if measure != "value" else " " + str(indicator["unit"])
+    better_high = bool(indicator["higher_is_better"])
+    progress = time_progress_pct(str(ranked["period"].iloc[0])) if measure == "completion_pct" else None
+    colours = measure_colours(values, measure, better_high, progress, rules)
+    suffix = "" if measure != "value" else " " + localized_unit(indicator["unit"], lang)
     bar = {"type": "bar", "x": values[::-1], "y": names[::-1], "orientation": "h",
            "customdata": list(ranked["region_code"])[::-1], "marker": {"color": colours[::-1]},
            "text": [_measure_text(v, measure) for v in values][::-1], "textposition": "auto",
            "cliponaxis": False, "hovertemplate": "%{y}: %{text}" + suffix + "<extra></extra>"}
-    return _figure([bar], height=max(400, 22 * len(names) + 50), showlegend=False,
-                   margin={"l": 90, "r": 70, "t": 34, "b": 30},
+    shapes = [] if progress is None else [{"type": "line", "x0": progress, "x1": progress, "yref": "paper",
+                                           "y0": 0, "y1": 1, "line": {"color": TARGET, "dash": "dot"}}]
+    legend = legend_annotation(legend_items(measure, better_high, lang, progress, rules))
+    return _figure([bar], height=max(400, 22 * len(names) + 50), showlegend=False, shapes=shapes,
+                   annotations=[legend], margin={"l": 90, "r": 70, "t": 34, "b": 30},
                    xaxis={"type": "linear", "ticksuffix": "%" if measure != "value" else ""})
 
 
@@ -223,11 +280,31 @@ def _measure_text(value: float | None, measure: str) -> str:
     return format_number(value)
 
 
-def comparison_grid(comparison: pd.DataFrame, indicator: Mapping[str, Any], lang: str) -> dag.AgGrid:
+def _cell_style(field: str) -> dict[str, str]:
+    """A cell's text colour from its row's `field` (set by `_cell_colours`), none when missing."""
+    return {"function": f"params.data.{field} ? {{color: params.data.{field}}} : null"}
+
+
+def _cell_colours(comparison: pd.DataFrame, indicator: Mapping[str, Any], rules: ColourRules) -> list[dict]:
+    """Per row: the colours of its YoY (centred at zero) and completion (against time progress) cells."""
+    if comparison.empty:
+        return []
+    better_high = bool(indicator["higher_is_better"])
+    yoy = measure_colours(_values(comparison["yoy_pct"]), "yoy_pct", better_high)
+    progress = time_progress_pct(str(comparison["period"].iloc[0]))
+    done = measure_colours(_values(comparison["completion_pct"]), "completion_pct", better_high, progress, rules)
+    return [{"yoy_colour": y if y != NO_DATA else None, "completion_colour": c if c != NO_DATA else None}
+            for y, c in zip(yoy, done)]
+
+
+def comparison_grid(comparison: pd.DataFrame, indicator: Mapping[str, Any], lang: str,
+                    rules: ColourRules = DEFAULT_RULES) -> dag.AgGrid:
     """A sortable table of the children; clicking a row's name drills into it (rowId = code)."""
-    unit = str(indicator["unit"])
+    unit, kind = localized_unit(indicator["unit"], lang), indicator_kind(indicator)
+    digits = indicator_decimals(indicator)
+    # The indicator's digits with thousands separators, as on the cards and the headline.
     number = {"function": "params.value == null ? '—' : params.value.toLocaleString('zh-CN', "
-                          "{maximumFractionDigits: 2})"}
+                          f"{{minimumFractionDigits: {digits}, maximumFractionDigits: {digits}}})"}
     percent = {"function": "params.value == null ? '—' : params.value.toFixed(1) + '%'"}
     columns = [
         {"field": "rank", "headerName": t("export.rank", lang), "width": 90},
@@ -238,18 +315,27 @@ def comparison_grid(comparison: pd.DataFrame, indicator: Mapping[str, Any], lang
         {"field": "value_last_year", "headerName": t("export.last_year", lang, unit=unit),
          "valueFormatter": number, "type": "numericColumn"},
         {"field": "yoy_pct", "headerName": t("export.yoy", lang), "valueFormatter": percent,
-         "type": "numericColumn"},
+         "type": "numericColumn", "cellStyle": _cell_style("yoy_colour")},
     ]
     if bool(indicator["cumulative"]):
         columns += [{"field": "target", "headerName": t("export.target", lang, unit=unit), "valueFormatter": number,
                      "type": "numericColumn"},
                     {"field": "completion_pct", "headerName": t("export.completion", lang), "valueFormatter": percent,
-                     "type": "numericColumn"}]
+                     "type": "numericColumn", "cellStyle": _cell_style("completion_colour")}]
+    if kind != "pct":  # a rate's change in points, an index's as value − 100 (core/comparison.py)
+        base = "params.data.value_last_year" if kind == "pp" else "100"
+        rounded = f"(Number(params.value.toFixed({digits})) + 0)"
+        columns[4] |= {"valueGetter": {"function": f"params.data.value == null || {base} == null ? null : "
+                                                   f"params.data.value - {base}"},
+                       "headerName": t("export.change_pp" if kind == "pp" else "export.yoy", lang),
+                       "valueFormatter": {"function": f"params.value == null ? '—' : ({rounded} >= 0 ? '+' : '') + "
+                                                      f"{rounded}.toFixed({digits})"}}
     rows = []
-    for row in comparison.to_dict("records"):
+    for row, colours in zip(comparison.to_dict("records"), _cell_colours(comparison, indicator, rules)):
         rows.append({**{k: (None if is_missing(row.get(k)) else row.get(k)) for k in
                         ("region_code", "value", "value_last_year", "yoy_pct", "target", "completion_pct")},
-                     "rank": None if is_missing(row["rank"]) else int(row["rank"]), "name": region_label(row, lang)})
+                     "rank": None if is_missing(row["rank"]) else int(row["rank"]), "name": region_label(row, lang),
+                     **colours})
     return dag.AgGrid(
         id="economy-table", rowData=rows, columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 90},
@@ -259,53 +345,10 @@ def comparison_grid(comparison: pd.DataFrame, indicator: Mapping[str, Any], lang
         style={"width": "100%"})
 
 
-EXPORT_COLUMNS = {
-    "trend": ("period", "value", "target", "yoy_pct", "completion_pct"),
-    "progress": ("period", "value", "target", "completion_pct", "time_progress_pct"),
-    "forecast": ("period", "value", "projected", "low", "high", "target"),
-    "comparison": ("rank", "region_code", "name", "period", "value", "value_last_year", "yoy_pct", "target",
-                   "completion_pct"),
-}
-_HEADER_KEYS = {"period": "export.period", "value": "export.value", "target": "export.target",
-                "yoy_pct": "export.yoy", "completion_pct": "export.completion",
-                "time_progress_pct": "export.time_progress", "projected": "export.projected",
-                "low": "export.low", "high": "export.high", "rank": "export.rank",
-                "region_code": "export.region_code", "name": "export.region",
-                "value_last_year": "export.last_year"}
-
-
-def export_table(kind: str, frame: pd.DataFrame, indicator: Mapping[str, Any], region_name: str,
-                 lang: str) -> pd.DataFrame:
-    """A chart's data with headers in the UI language, units in the headers, the region named."""
-    columns = [c for c in EXPORT_COLUMNS[kind] if c in frame.columns]
-    table = frame[columns].copy()
-    if "name" not in table.columns:
-        table.insert(0, "name", region_name)
-    unit = str(indicator["unit"])
-    return table.rename(columns={c: t(_HEADER_KEYS[c], lang, unit=unit) for c in table.columns})
-
-
 def export_filename(parts: Sequence[str], extension: str = "") -> str:
     """`地区生产总值_走势_某某市_2026-10.csv`: indicator, chart, region and period (no extension: a stem)."""
     stem = "_".join(p.replace("/", "-").replace(" ", "") for p in parts if p)
     return f"{stem}.{extension}" if extension else stem
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV with a UTF-8 byte-order mark, so Excel shows the Chinese headers."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
-def xlsx_bytes(table: pd.DataFrame, sheet: str) -> bytes:
-    """An Excel workbook with one sheet (name cut to Excel's 31 characters)."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31] or "data", index=False)
-        sheet_obj = writer.sheets[sheet[:31] or "data"]
-        for column in sheet_obj.columns:
-            sheet_obj.column_dimensions[column[0].column_letter].width = max(
-                12, min(40, 2 + max(len(str(c.value or "")) for c in column) * 2))
-    return buffer.getvalue()
 
 
 def export_buttons(chart: str, lang: str, place: str, svg: bool = False) -> html.Div:

@@ -7,11 +7,15 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from components.cards import panel_message
-from components.economy import indicator_name, region_label
+from components.cards import panel_message, skipped_note
+from components.colours import map_colouring
+from components.economy import EMPTY_FIGURE, comparison_grid, indicator_name, ranking_figure, region_label
 from components.formatting import format_pct
+from components.maps import boundaries_notes, choropleth_figure
+from core.colours import DEFAULT_RULES, ColourRules, growth_tone, progress_tone, tone_class
 from core.economy_view import EconomyView, view_href
 from core.i18n import t
+from core.rules import time_progress_pct
 
 
 def separator(lang: str) -> str:
@@ -58,9 +62,24 @@ def _warning_text(w: Mapping[str, Any], name: str, ceiling: str, lang: str) -> s
     return t(key, lang, indicator=name, pct=pct)
 
 
+def _warning_tone(w: Mapping[str, Any], higher_is_better: object, rules: ColourRules) -> str:
+    """The tone of one warning row: what its value means, never its rank."""
+    if w["kind"] == "trailing":
+        return progress_tone(w["completion_pct"], w["time_progress_pct"], bool(higher_is_better), rules)
+    if w["kind"] != "bottom":
+        return "bad"
+    if w["measure"] == "yoy_pct":
+        return growth_tone(w["measure_value"], bool(higher_is_better))
+    if w["measure"] == "completion_pct":
+        return progress_tone(w["measure_value"], time_progress_pct(str(w["period"])), bool(higher_is_better), rules)
+    return "neutral"
+
+
 def warning_list(warnings: pd.DataFrame, catalogue: pd.DataFrame, region_names: Mapping[str, str],
-                 lang: str) -> list:
-    """Early warnings (services.economy.economy_warnings rows), each a link to the view that explains it."""
+                 lang: str, rules: ColourRules = DEFAULT_RULES) -> list:
+    """Early warnings (services.economy.economy_warnings rows), each a link to the view that explains it,
+    coloured by meaning: a turn for the worse and a projected miss bad, trailing behind or far behind
+    time progress, each of the bottom three by its own value (a plain value neutral)."""
     cat = catalogue.set_index("indicator_code")
     names = {c: indicator_name(r | {"indicator_code": c}, lang) for c, r in cat.to_dict("index").items()}
     items: list[Any] = []
@@ -71,14 +90,64 @@ def warning_list(warnings: pd.DataFrame, catalogue: pd.DataFrame, region_names: 
             bottom.setdefault(code, []).append(w)
             continue
         text = _warning_text(w, names[code], "" if cat.at[code, "higher_is_better"] else "_bad", lang)
+        tone = tone_class(_warning_tone(w, cat.at[code, "higher_is_better"], rules))
         items.append(html.Li(dcc.Link(text, href=href, id={"type": "economy-warning", "kind": w["kind"],
-                                                          "code": code}), className=f"warn-{w['kind']}"))
+                                                          "code": code}), className=f"warn-{w['kind']} {tone}"))
     for code, rows in bottom.items():
         links: list[Any] = [t("economy.warn.bottom", lang, indicator=names[code],
                               measure=t(f"economy.measure.{rows[0]['measure']}", lang))]
         for i, w in enumerate(rows):
+            tone = tone_class(_warning_tone(w, cat.at[code, "higher_is_better"], rules))
             links += ([separator(lang)] if i else []) + [
-                dcc.Link(region_names.get(w["region_code"], w["region_code"]), href=view_href(w["region_code"], code))]
-        items.append(html.Li(links, className="warn-bottom"))
+                dcc.Link(region_names.get(w["region_code"], w["region_code"]), href=view_href(w["region_code"], code),
+                         className=tone)]
+        items.append(html.Li(links, className="warn-bottom tone-neutral"))
     return [html.Ul(items, className="economy-warning-list")] if items else [
         panel_message(t("economy.warn.none", lang), "info")]
+
+
+# A graph's style: shown (the map at its layout height) or hidden when its panel has nothing to draw.
+SHOWN: dict[str, str] = {}
+MAP_SHOWN = {"height": "400px"}
+HIDDEN = {"display": "none"}
+
+
+def children_view(comparison: pd.DataFrame, geojson: Mapping[str, Any] | None, indicator: Mapping[str, Any],
+                  measure: str, lang: str, *, rules: ColourRules = DEFAULT_RULES, tile_url: str | None = None,
+                  map_error: str | None = None, region: str = "") -> tuple:
+    """The children panels of a view: (ranking figure, its style, map figure, its style, table rows,
+    ranking note, map note). A panel with nothing to draw hides its graph and says why, once, calmly:
+    no areas below, no boundaries for them (ranking and table only), or no data for any of them
+    (no ranking axes, no table of "—" rows). `geojson` None with `map_error`: an unusable boundaries file.
+    """
+    if comparison.empty:
+        return _nothing(t("economy.no_children", lang, region=region))
+    ranking = ranking_figure(comparison, measure, indicator, lang, rules)
+    if ranking is None:
+        return _nothing(t("economy.children_none_have_data", lang, indicator=indicator_name(indicator, lang)))
+    notes: list[Any] = []
+    unranked = comparison[comparison["rank"].isna()]
+    if not unranked.empty:
+        names = separator(lang).join(region_label(r, lang) for r in unranked.to_dict("records"))
+        notes.append(html.Div(t("economy.children_no_data", lang, n=len(unranked), names=names),
+                              className="skipped-note"))
+    skipped = skipped_note(comparison.attrs.get("skipped", {}), lang)
+    rows = comparison_grid(comparison, indicator, lang, rules).rowData
+    ranking_out = (ranking, SHOWN, rows, notes + ([skipped] if skipped else []))
+    if geojson is None or not geojson.get("features"):
+        message = map_error or t("map.no_boundaries_level", lang)
+        return ranking_out[:2] + (EMPTY_FIGURE, HIDDEN) + ranking_out[2:] + (panel_message(message, "info"),)
+    frame = comparison.assign(region_name=[region_label(r, lang) for r in comparison.to_dict("records")])
+    progress = time_progress_pct(str(comparison["period"].iloc[0]))
+    unit = "%" if measure != "value" else str(indicator["unit"])
+    values = dict(zip(comparison["region_code"], comparison[measure]))
+    colouring = map_colouring(values, measure, bool(indicator["higher_is_better"]), lang, progress, rules, unit)
+    figure = choropleth_figure(dict(geojson), frame, measure, lang=lang, tile_url=tile_url, unit=unit,
+                               title=t(f"economy.measure.{measure}", lang), view_px=(560, 400), colouring=colouring)
+    note = "；".join(boundaries_notes(dict(geojson), lang)) or None
+    return ranking_out[:2] + (figure, MAP_SHOWN) + ranking_out[2:] + (note,)
+
+
+def _nothing(text: str) -> tuple:
+    """`children_view` with nothing to draw: both graphs hidden, no rows, `text` once in each panel."""
+    return (EMPTY_FIGURE, HIDDEN, EMPTY_FIGURE, HIDDEN, [], panel_message(text, "info"), panel_message(text, "info"))

@@ -7,19 +7,21 @@ would fetch font glyphs from the internet.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.formatting import MISSING, format_number
+from core.colours import NO_DATA, SEQUENTIAL_SCALE
 from core.errors import BoundaryFileError
 from core.geo import collection_bounds, fit_view
 from core.i18n import t
 
-# ColorBrewer GnBu: readable on the dark and the light theme alike.
-DEFAULT_COLORSCALE = [[0.0, "#e0f3db"], [0.5, "#43a2ca"], [1.0, "#0868ac"]]
-NO_DATA_COLOUR = "rgba(128, 128, 128, 0.45)"
+# One blue hue, light to dark: a size, not good or bad (colours by meaning: components/colours.py).
+DEFAULT_COLORSCALE = SEQUENTIAL_SCALE
+NO_DATA_COLOUR = NO_DATA
 BORDER_COLOUR = "rgba(255, 255, 255, 0.85)"
 TEXT_COLOUR = "#8fa0b8"  # mid grey-blue: legible on both themes' backgrounds
 FONT_FAMILY = '"PingFang SC", "Microsoft YaHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif'
@@ -63,14 +65,16 @@ def _subset(geojson: dict[str, Any], codes: set[str]) -> dict[str, Any]:
 def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column: str, *,
                       name_column: str = "region_name", code_column: str = "region_code",
                       title: str = "", unit: str = "", colorscale: Any = None, lang: str = "zh",
-                      tile_url: str | None = None, view_px: tuple[int, int] = (960, 720)) -> go.Figure:
+                      tile_url: str | None = None, view_px: tuple[int, int] = (960, 720),
+                      colouring: Mapping[str, Any] | None = None) -> go.Figure:
     """The features of `geojson` coloured by `frame[value_column]`, matched on `code_column`.
 
     Regions without a value are drawn grey with "—" (never as 0). Hover shows the region's
     name (from `name_column` when the frame has it, else the feature's) and the formatted value.
     The view fits the features for a map of about `view_px` pixels. `tile_url`, an intranet
     XYZ tile template, is drawn beneath as a raster layer. Clicking a region gives clickData
-    points[0]["location"] == its region code.
+    points[0]["location"] == its region code. `colouring` (components.colours.map_colouring) colours
+    by meaning: its z per region, scale, range and colour bar; the hover still shows the value.
     """
     features = geojson.get("features", [])
     names = {f["id"]: f.get("properties", {}).get("name") or f["id"] for f in features}
@@ -92,25 +96,36 @@ def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column
             customdata=[[names[c], MISSING] for c in without], hovertemplate=HOVER,
             name=t("map.no_data", lang)))
     if with_value:
-        z = [float(values[c]) for c in with_value]
+        shown = [float(values[c]) for c in with_value]
+        colours = dict(colouring or {})
+        z = [float(colours["z"][c]) for c in with_value] if "z" in colours else shown
+        # Under the map, not over it: horizontal, in the bottom margin.
+        bar = {"thickness": 10, "len": 0.8, "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
+               "yanchor": "top", "ypad": 4, "outlinewidth": 0, "tickfont": {"color": TEXT_COLOUR, "size": 12},
+               "title": {"text": unit, "side": "right"}} | colours.get("colorbar", {})
+        bar["title"] = dict(bar["title"]) | {"font": {"color": TEXT_COLOUR}}
         fig.add_trace(go.Choroplethmap(
             geojson=_subset(geojson, set(with_value)), locations=with_value, z=z,
-            colorscale=colorscale or DEFAULT_COLORSCALE, marker=marker,
-            customdata=[[names[c], format_number(v) + suffix] for c, v in zip(with_value, z)],
-            hovertemplate=HOVER, name=title or value_column,
-            colorbar={"thickness": 12, "len": 0.6, "x": 0.99, "xanchor": "right", "outlinewidth": 0,
-                      "tickfont": {"color": TEXT_COLOUR}, "title": {"text": unit, "font": {"color": TEXT_COLOUR}}}))
+            colorscale=colours.get("colorscale") or colorscale or DEFAULT_COLORSCALE, marker=marker,
+            zmin=colours.get("zmin"), zmax=colours.get("zmax"), showscale=not colours.get("legend"),
+            customdata=[[names[c], format_number(v) + suffix] for c, v in zip(with_value, shown)],
+            hovertemplate=HOVER, name=title or value_column, colorbar=bar))
 
     bounds = collection_bounds(geojson)
     centre, zoom = fit_view(bounds, *view_px) if bounds else ({"lon": 0.0, "lat": 0.0}, 1.0)
     fig.update_layout(
-        map=offline_map(centre, zoom, tile_url), margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 0},
+        map=offline_map(centre, zoom, tile_url),
+        margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 52 if with_value else 0},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", showlegend=False,
         font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 14},
         title={"text": title, "x": 0.01, "font": {"size": 18}} if title else None,
         hoverlabel={"bgcolor": "rgba(8, 24, 54, 0.92)", "bordercolor": "#36d1ff",
                     "font": {"family": FONT_FAMILY, "color": "#ffffff", "size": 16}},
         uirevision=",".join(codes))
+    if with_value and (colouring or {}).get("legend"):  # what the colours mean, where the colour bar would be
+        fig.add_annotation(text=colouring["legend"], showarrow=False, x=0, y=0, xref="paper", yref="paper",
+                           xanchor="left", yanchor="top", yshift=-6, align="left",
+                           font={"size": 12, "color": TEXT_COLOUR})
     if not features:
         fig.add_annotation(text=t("map.no_boundaries", lang), showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper", font={"size": 18, "color": TEXT_COLOUR})

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from core.colours import ColourRules
 from core.permissions import ROLES
 from core.regions import is_region_code
 
@@ -50,6 +51,7 @@ def _default_tree() -> dict[str, Any]:
         "rules": {"project_lag_pts": {"lagging": 5, "seriously_lagging": 15},
                   "completion_margin_pts": 5,
                   "alert_ack_limit_min": {1: 5, 2: 15}},
+        "economy": {"behind_pts": 0, "far_behind_pts": 5},  # completion vs time progress: core/colours.py
         "map": {"tile_url": None, "boundaries_file": None},
         "alerts": {"refresh_s": 2, "push": False, "nearby_radius_km": 30, "nearby_cameras": 5},
         "video": {"stream_url_template": None},
@@ -114,6 +116,8 @@ class Config:
     lagging_pts: float = 5
     seriously_lagging_pts: float = 15
     completion_margin_pts: float = 5
+    behind_pts: float = 0
+    far_behind_pts: float = 5
     alert_ack_limit_min: Mapping[int, float] = field(
         default_factory=lambda: MappingProxyType({1: 5, 2: 15}))
     tile_url: str | None = None
@@ -132,6 +136,10 @@ class Config:
     oidc: OidcConfig | None = None  # single sign-on; None: local accounts only
     secret_key: str | None = None
     admin_password: str | None = None
+
+    @property
+    def colour_rules(self) -> ColourRules:  # thresholds of ahead / behind / far behind time progress
+        return ColourRules(self.behind_pts, self.far_behind_pts)
 
     @property
     def uses_demo_warehouse(self) -> bool:
@@ -325,6 +333,9 @@ def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
     lagging = _check(tree, "rules.project_lag_pts.lagging", lambda v: _is_number(v) and v >= 0, "a number ≥ 0")
     serious = _check(tree, "rules.project_lag_pts.seriously_lagging",
                      lambda v: _is_number(v) and v >= lagging, "a number ≥ rules.project_lag_pts.lagging")
+    behind = _check(tree, "economy.behind_pts", lambda v: _is_number(v) and v >= 0, "points ≥ 0")
+    far_behind = _check(tree, "economy.far_behind_pts", lambda v: _is_number(v) and v >= behind,
+                        "points ≥ economy.behind_pts")
     cache_url = _check(tree, "cache.url", lambda v: v is None or (
         isinstance(v, str) and v.split("://")[0] in {"redis", "rediss", "simple", "null"}),
         "null, simple://, null:// or a redis:// URL")
@@ -355,6 +366,8 @@ def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
         seriously_lagging_pts=float(serious),
         completion_margin_pts=float(_check(tree, "rules.completion_margin_pts",
                                            lambda v: _is_number(v) and v >= 0, "points ≥ 0")),
+        behind_pts=float(behind),
+        far_behind_pts=float(far_behind),
         alert_ack_limit_min=MappingProxyType(ack_limits),
         tile_url=_check(tree, "map.tile_url", lambda v: v is None or (
             isinstance(v, str) and v.startswith(("http://", "https://", "/"))),

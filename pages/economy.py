@@ -21,30 +21,28 @@ from components.cards import panel_message, skipped_note
 from components.economy import (
     comparison_grid,
     completion_figure,
-    csv_bytes,
     export_buttons,
     export_filename,
-    export_table,
     forecast_figure,
     forecast_sentence,
     graph,
     headline_figures,
     indicator_name,
-    ranking_figure,
     region_label,
     trend_figure,
-    xlsx_bytes,
 )
-from components.economy_links import breadcrumb, not_found, separator, warning_list
+from components.economy_export import csv_bytes, export_table, xlsx_bytes
+from components.economy_links import HIDDEN, breadcrumb, children_view, not_found, separator, warning_list
 from components.formatting import period_label
-from components.maps import boundaries_notes, boundary_error_message, choropleth_figure
+from components.maps import boundary_error_message
 from components.panels import guarded
+from core.colours import progress_tone, tone_class
 from core.economy_view import EconomyView, clicked_region, clicked_row, echo, export_choice, view_href
-from core.errors import MissingSchema, WarehouseUnavailable
+from core.errors import BoundaryFileError, MissingSchema, WarehouseUnavailable
 from core.i18n import current_language, t
 from core.periods import is_period
 from core.permissions import in_scope
-from datasources.boundaries import BoundaryFileError, region_boundaries
+from datasources.boundaries import region_boundaries
 from datasources.economy import indicator_values, region_family
 from datasources.indicators import catalogue
 from services.economy import (
@@ -227,12 +225,15 @@ def show_region(raw: object) -> tuple:
         else:
             progress_note = html.Div(t("economy.trailing_flag" if head.trailing else "economy.on_pace", lang,
                                        margin=f"{margin:g}"), id="economy-trailing-flag",
-                                     className=f"economy-flag {'tone-bad' if head.trailing else 'tone-good'}")
+                                     className="economy-flag " + tone_class(progress_tone(
+                                         head.completion_pct, head.time_progress_pct, bool(ind["higher_is_better"]),
+                                         rt.config.colour_rules)))
         method = (t("economy.forecast.method", lang, years=separator(lang).join(str(y) for y in forecast.years_used))
                   if forecast.years_used else None)
         this_year = frame[frame["period"].str[:4] == period[:4]]
-        return ([headline_figures(head, ind, lang), note], trend_figure(frame, ind, lang),
-                completion_figure(head, lang), progress_note, forecast_figure(this_year, forecast, ind, lang),
+        return ([headline_figures(head, ind, lang, rt.config.colour_rules), note], trend_figure(frame, ind, lang),
+                completion_figure(head, lang, rt.config.colour_rules, bool(ind["higher_is_better"])), progress_note,
+                forecast_figure(this_year, forecast, ind, lang),
                 html.Span(forecast_sentence(forecast, ind, lang), id="economy-forecast-text",
                           className="tone-bad" if forecast.reaches_target is False else ""),
                 method)
@@ -243,49 +244,37 @@ def show_region(raw: object) -> tuple:
 
 @callback(
     Output({"type": "economy-graph", "chart": "ranking"}, "figure"),
+    Output({"type": "economy-graph", "chart": "ranking"}, "style"),
     Output({"type": "economy-graph", "chart": "map"}, "figure"),
+    Output({"type": "economy-graph", "chart": "map"}, "style"),
     Output("economy-table", "rowData"),
     Output("economy-comparison-note", "children"),
     Output("economy-map-note", "children"),
     Input("economy-view", "data"),
 )
 def show_children(raw: object) -> tuple:
-    """Ranking, map and table of the region's children by the chosen measure."""
+    """Ranking, map and table of the region's children by the chosen measure, coloured by meaning;
+    a panel with nothing to draw says why instead (components.economy_links.children_view)."""
     lang = current_language()
-    if _parsed(raw).period is None:
-        return dash.no_update, dash.no_update, [], None, None
+    if _parsed(raw).period is None:  # the region has no data: #economy-empty says so, no empty graphs
+        return dash.no_update, HIDDEN, dash.no_update, HIDDEN, [], None, None
 
     def render() -> tuple:
         rt = current_runtime()
         view, ind = _checked(raw)
         comparison = children_comparison(rt.warehouse, view.region, ind, view.period, view.measure)
-        if comparison.empty:
-            note = panel_message(t("economy.no_children", lang, region=_region_names(view, lang)[view.region]),
-                                 "info")
-            return dash.no_update, dash.no_update, [], note, None
-        unranked = comparison[comparison["rank"].isna()]
-        notes: list[Any] = []
-        if not unranked.empty:
-            names = separator(lang).join(region_label(r, lang) for r in unranked.to_dict("records"))
-            notes.append(html.Div(t("economy.children_no_data", lang, n=len(unranked), names=names),
-                                  className="skipped-note"))
-        skipped = skipped_note(comparison.attrs.get("skipped", {}), lang)
-        measure = view.measure
-        map_frame = comparison.assign(region_name=[region_label(r, lang) for r in comparison.to_dict("records")])
-        try:
-            geojson = region_boundaries(rt.warehouse, rt.config.boundaries_file, view.region)
-            map_figure = choropleth_figure(geojson, map_frame, measure, lang=lang, tile_url=rt.config.tile_url,
-                                           unit="%" if measure != "value" else str(ind["unit"]),
-                                           title=t(f"economy.measure.{measure}", lang), view_px=(560, 400))
-            map_note: Any = "；".join(boundaries_notes(geojson, lang)) or None
-        except BoundaryFileError as exc:
-            map_figure, map_note = dash.no_update, boundary_error_message(exc, lang)
-        rows = comparison_grid(comparison, ind, lang).rowData
-        return (ranking_figure(comparison, measure, ind, lang), map_figure, rows,
-                notes + ([skipped] if skipped else []), map_note)
+        geojson, error = None, None
+        if not comparison.empty:
+            try:
+                geojson = region_boundaries(rt.warehouse, rt.config.boundaries_file, view.region)
+            except BoundaryFileError as exc:
+                error = boundary_error_message(exc, lang)
+        return children_view(comparison, geojson, ind, view.measure, lang, rules=rt.config.colour_rules,
+                             tile_url=rt.config.tile_url, map_error=error,
+                             region=_region_names(view, lang)[view.region])
 
     result = guarded(render, lang)
-    return result if isinstance(result, tuple) else (dash.no_update, dash.no_update, [], result, None)
+    return result if isinstance(result, tuple) else (dash.no_update,) * 4 + ([], result, None)
 
 
 @callback(Output("economy-warnings", "children"), Input("economy-view", "data"))
@@ -299,7 +288,8 @@ def show_warnings(raw: object) -> object:
         view, _ = _checked(raw)
         warnings = economy_warnings(rt.warehouse, view.region, view.query.period,
                                     rt.config.completion_margin_pts, view.measure)
-        return warning_list(warnings, catalogue(rt.warehouse), _region_names(view, lang), lang)
+        return warning_list(warnings, catalogue(rt.warehouse), _region_names(view, lang), lang,
+                            rt.config.colour_rules)
 
     return guarded(render, lang)
 

@@ -72,7 +72,7 @@ def overview_panels() -> tuple[object, object, object, object]:
     def kpis() -> list:
         region = home_region()
         values = latest_values(rt.warehouse, region)
-        cards = [kpi_card(row, f"/economy/{region}?indicator={row['indicator_code']}", lang)
+        cards = [kpi_card(row, f"/economy/{region}?indicator={row['indicator_code']}", lang, rt.config.colour_rules)
                  for row in values.to_dict("records")]
         note = skipped_note(values.attrs.get("skipped", {}), lang)
         return cards + ([note] if note else [])

@@ -89,12 +89,12 @@ def test_city_numbers_and_drill_by_ranking_map_and_table(dash_duo, make_config, 
     wait_for_title(dash_duo, "吕梁市")
     dash_duo.wait_for_text_to_equal("#economy-kpi-completion", "64.3%", timeout=10)
     assert dash_duo.find_element("#economy-kpi-value").text == "90.0"
-    assert dash_duo.find_element("#economy-kpi-last-year").text == "100"
+    assert dash_duo.find_element("#economy-kpi-last-year").text == "100.0"  # 亿元: one decimal, as the value
     assert dash_duo.find_element("#economy-kpi-yoy").text == "-2.0%"
     assert "-3.5" in dash_duo.find_element(".economy-kpi:nth-child(3) .economy-kpi-note").text
     assert "完成率落后时间进度" in dash_duo.find_element("#economy-trailing-flag").text
     forecast = dash_duo.find_element("#economy-forecast-text").text
-    assert "全年预计 126 亿元（区间 117–135）" in forecast and "差约 14.0 亿元" in forecast
+    assert "全年预计 126.0 亿元（区间 117.0–135.0）" in forecast and "差约 14.0 亿元" in forecast
 
     # Ranking (by completion, best at the top): 孝义市 75 % above 离石区 71.4 %; the bottom bar is 离石区.
     wait_for_map(dash_duo)
@@ -148,7 +148,7 @@ def test_city_numbers_and_drill_by_ranking_map_and_table(dash_duo, make_config, 
 def test_controls_write_the_url_and_a_copied_link_reproduces_the_view(dash_duo, make_config, econ_url):
     start_signed_in(dash_duo, make_config(econ_url), "/economy/141100?indicator=GDP&period=2025-09&measure=yoy_pct")
     wait_for_title(dash_duo, "吕梁市")
-    dash_duo.wait_for_text_to_equal("#economy-kpi-value", "100", timeout=10)
+    dash_duo.wait_for_text_to_equal("#economy-kpi-value", "100.0", timeout=10)
     assert dash_duo.find_element("#economy-measure input[value='yoy_pct']").is_selected()
     wait_for_map(dash_duo)
     dash_duo.find_element("#economy-measure input[value='value']").click()
@@ -164,7 +164,8 @@ def test_controls_write_the_url_and_a_copied_link_reproduces_the_view(dash_duo, 
     dash_duo.wait_for_contains_text("#economy-kpi-completion", "—", timeout=10)
     assert "indicator=UNEMP" in dash_duo.driver.current_url
     dash_duo.wait_for_contains_text("#economy-forecast-text", "不是累计值", timeout=10)
-    wait_for_map(dash_duo)
+    # Only the city publishes UNEMP: the map panel says so instead of drawing the counties grey.
+    dash_duo.wait_for_contains_text("#economy-map-note", "下级地区暂无“城镇调查失业率”数据", timeout=10)
     assert console_errors(dash_duo) == []
 
 
