@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.alert_nearby import camera_kind_label, camera_link, resource_kind_label
 from components.cards import LEVEL_KEYS
 from components.formatting import MISSING, format_number, format_timestamp
 from components.maps import offline_map
@@ -18,8 +19,8 @@ from core.values import is_missing
 
 LEVEL_COLOURS = {"1": "#ff4d4f", "2": "#ff9c2a", "3": "#f5d223", "4": "#3d8bff", "other": "#8fa8cc"}
 BORDER_COLOUR = "#3d7fd9"
-# The alert maps' background under the markers (and under the intranet tiles while they load).
-MAP_BACKGROUND = "#0a1a38"
+# The alert maps' style is transparent: the page's theme colours the ground (assets/theme.css, --map-bg).
+MAP_BACKGROUND = "rgba(0,0,0,0)"
 
 
 def level_key(level: object) -> str:
@@ -111,7 +112,7 @@ def level_counts(alerts: pd.DataFrame, lang: str) -> list[html.Div]:
 
 
 def _map_layout(fig: go.Figure, center: tuple[float, float], zoom: float, tile_url: str | None) -> go.Figure:
-    # The cockpit's inline offline style (components.maps), dark; `tile_url`'s tiles beneath the markers.
+    # The cockpit's inline offline style (components.maps), transparent; `tile_url`'s tiles beneath the markers.
     fig.update_layout(
         map=offline_map({"lon": center[0], "lat": center[1]}, zoom, tile_url, background=MAP_BACKGROUND),
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="rgba(0,0,0,0)", showlegend=False,
@@ -153,21 +154,32 @@ def with_borders(figure: dict[str, Any], borders: dict[str, Any] | None) -> dict
 
 
 def position_map(alert: Mapping[str, Any], resources: pd.DataFrame, cameras: pd.DataFrame, lang: str,
-                 tile_url: str | None) -> go.Figure:
-    """The alert, the resources and cameras around it."""
+                 tile_url: str | None, borders: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The alert at the centre, the resources and cameras around it, county borders and a legend."""
     fig = go.Figure()
-    for frame, colour, symbol_size, label in ((resources, "#34d399", 9, "name"), (cameras, "#36d1ff", 8, "name")):
+    for frame, colour, symbol_size, key in ((resources, "#34d399", 9, "alerts.d.legend_resources"),
+                                            (cameras, "#36d1ff", 8, "alerts.d.legend_cameras")):
         if not frame.empty:
             fig.add_trace(go.Scattermap(
-                lon=frame["lon"], lat=frame["lat"], mode="markers",
+                lon=frame["lon"], lat=frame["lat"], mode="markers", name=t(key, lang),
                 marker={"size": symbol_size, "color": colour},
-                text=[f"{r[label]} · {t('alerts.d.km', lang, km=format_number(r['distance_km'], 1))}"
+                text=[f"{r['name']} · {t('alerts.d.km', lang, km=format_number(r['distance_km'], 1))}"
                       for r in frame.to_dict("records")], hoverinfo="text"))
     key = level_key(alert.get("level"))
     fig.add_trace(go.Scattermap(lon=[alert["lon"]], lat=[alert["lat"]], mode="markers",
+                                name=t("alerts.d.legend_alert", lang, level=level_label(alert.get("level"), lang)),
                                 marker={"size": 20, "color": LEVEL_COLOURS[key]},
                                 text=[str(alert.get("title"))], hoverinfo="text"))
-    return _map_layout(fig, (float(alert["lon"]), float(alert["lat"])), 9.5, tile_url)
+    _map_layout(fig, (float(alert["lon"]), float(alert["lat"])), 9.5, tile_url)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom",
+                                               "bgcolor": "rgba(10,26,56,0.8)", "font": {"color": "#dce8ff"}},
+                      uirevision=f"alert-{alert.get('alert_id')}")
+    figure = with_borders(fig.to_plotly_json(), borders)
+    if borders and borders.get("features"):  # the borders' legend entry: an empty line trace
+        figure["data"] = [{"type": "scattermap", "mode": "lines", "lon": [None], "lat": [None],
+                           "name": t("alerts.d.legend_borders", lang), "hoverinfo": "skip",
+                           "line": {"color": BORDER_COLOUR, "width": 1.2}}, *figure["data"]]
+    return figure
 
 
 def _field(label: str, value: Any) -> html.Div:
@@ -178,7 +190,8 @@ def _field(label: str, value: Any) -> html.Div:
 def detail_view(alert: Mapping[str, Any], *, region_name: str, actions: pd.DataFrame,
                 dept: Mapping[str, Any] | None, resources: pd.DataFrame | None, cameras: pd.DataFrame | None,
                 lang: str, tz: str, radius_km: float, tile_url: str | None,
-                stream_url_template: str | None, dept_names: Mapping[str, str]) -> html.Div:
+                stream_url_template: str | None, dept_names: Mapping[str, str],
+                borders: dict[str, Any] | None = None) -> html.Div:
     """Everything about one alert: facts, position, responsible department, timeline, what is near."""
     key = level_key(alert.get("level"))
     status = alert.get("status")
@@ -221,7 +234,8 @@ def detail_view(alert: Mapping[str, Any], *, region_name: str, actions: pd.DataF
         sections.append(html.Section([
             html.H3(t("alerts.d.position", lang)),
             dcc.Graph(figure=position_map(alert, resources if resources is not None else pd.DataFrame(),
-                                          cameras if cameras is not None else pd.DataFrame(), lang, tile_url),
+                                          cameras if cameras is not None else pd.DataFrame(), lang, tile_url,
+                                          borders),
                       config={"displayModeBar": False}, className="detail-map"),
         ], className="detail-section"))
         sections.append(html.Section([html.H3(t("alerts.d.resources", lang, km=format_number(radius_km, 0))),
@@ -264,16 +278,13 @@ def nearby_list(frame: pd.DataFrame | None, lang: str, kind: str,
     rows = []
     for r in frame.to_dict("records"):
         if kind == "resource":
-            what = t(f"resource.kind.{r['kind']}", lang)
+            what = resource_kind_label(r.get("kind"), lang)
             extra = "" if is_missing(r.get("capacity")) else str(r["capacity"])
             link = None
         else:
-            what = str(r.get("kind") or "")
+            what = camera_kind_label(r.get("kind"), lang)
             extra = ""
-            url = r.get("stream_url")
-            if is_missing(url) and stream_url_template:
-                url = stream_url_template.format(camera_id=r["camera_id"])
-            link = None if is_missing(url) else html.A(t("alerts.d.play", lang), href=str(url), target="_blank")
+            link = camera_link(r, lang, stream_url_template)
         rows.append(html.Tr([html.Td(str(r["name"])), html.Td(what, className="muted"), html.Td(extra),
                              html.Td(t("alerts.d.km", lang, km=format_number(r["distance_km"], 1)),
                                      className="num"), html.Td(link)]))
@@ -352,8 +363,9 @@ def overdue_notice(alerts: pd.DataFrame, lang: str) -> html.A | None:
     overdue = alerts[alerts["overdue"]] if not alerts.empty else alerts
     if overdue.empty:
         return None
-    titles = "、".join(str(v) for v in overdue["title"].head(3)) + ("…" if len(overdue) > 3 else "")
-    return html.A(f"{t('overview.overdue', lang, n=len(overdue))}：{titles}", href="/alerts?status=new",
+    sep, colon = ("、", "：") if lang == "zh" else ("; ", ": ")
+    titles = sep.join(str(v) for v in overdue["title"].head(3)) + ("…" if len(overdue) > 3 else "")
+    return html.A(f"{t('overview.overdue', lang, n=len(overdue))}{colon}{titles}", href="/alerts?status=new",
                   className="overview-overdue", id="overview-overdue")
 
 

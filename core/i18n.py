@@ -30,6 +30,8 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     An unknown key shows as itself, so a gap is visible on screen instead of crashing a page.
     """
     texts = CATALOGUE.get(key)
+    if values.get("n") == 1 and f"{key}.one" in CATALOGUE:  # "1 row", not "1 rows"
+        texts = CATALOGUE[f"{key}.one"]
     if texts is None:
         return key
     text = texts[LANGUAGES.index(lang or current_language())]

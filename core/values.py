@@ -5,6 +5,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from core.messages_en_fix import UNITS_EN
+
+# Administrative tails of a romanised name: 市 Shi, 县 Xian, 区 Qu (also 自治县, 市辖区). English
+# names the place alone ("Fenyang", "Lishi"), as the official romanisation of the place name does.
+_TAILS = ("Zizhixian", "Shixiaqu", "Shi", "Xian", "Qu", "Diqu")
+
 
 def is_missing(value: object) -> bool:
     """None, NaN, pandas' NA or NaT: a value the cockpit shows as "—", never as zero."""
@@ -29,8 +35,28 @@ def number_or_none(value: Any) -> float | None:
 
 
 def localized_name(row: Mapping[str, Any], lang: str) -> str:
-    """A region's or indicator's name in the UI language: `name_en` in English when present."""
+    """A region's or indicator's name in the UI language: in English `name_en` without an
+    administrative tail ("Fenyang Shi" → "Fenyang", "Xing Xian" → "Xing"), else the name."""
     name_en = row.get("name_en")
     if lang == "en" and isinstance(name_en, str) and name_en.strip():
-        return name_en
+        return place_name_en(name_en)
     return str(row.get("name", ""))
+
+
+def place_name_en(name_en: str) -> str:
+    """A romanised place name without its administrative tail: "Lishi Qu" → "Lishi".
+
+    A one-word name keeps its tail, as does a name whose last word is not a tail.
+    """
+    words = name_en.split()
+    if len(words) > 1 and words[-1] in _TAILS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def localized_unit(unit: object, lang: str) -> str:
+    """A unit in the UI language: 亿元 → "100 million yuan" in English; an unknown unit as it is."""
+    if is_missing(unit):
+        return ""
+    text = str(unit).strip()
+    return UNITS_EN.get(text, text) if lang == "en" else text

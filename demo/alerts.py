@@ -20,8 +20,16 @@ SOURCES = ("sensor", "12345", "department", "manual")
 _COLOR = {1: "红色", 2: "橙色", 3: "黄色", 4: "蓝色"}
 _GRADE = {1: "特别重大", 2: "重大", 3: "较大", 4: "一般"}
 
-# (title, description, likely sources) per category; placeholders are filled per alert.
-_TEMPLATES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+# Months (1–12) in which a template fits the season; a template without them fits all year.
+_WARM = (5, 6, 7, 8, 9)
+_SUMMER = (6, 7, 8)
+_COLD = (11, 12, 1, 2, 3)
+_FLOOD_SEASON = (4, 5, 6, 7, 8, 9, 10)
+_ALL_YEAR = tuple(range(1, 13))
+
+# (title, description, likely sources[, months]) per category; placeholders are filled per
+# alert. Every category has a template for every month (no December heat wave, no January flash flood).
+_TEMPLATES: dict[str, list[tuple]] = {
     "fire": [
         ("{place}林地火情", "{place}附近林地发现烟点，过火面积约{n}亩，森林消防专业队正在扑救。", ("sensor", "12345", "manual")),
         ("{place}民房火灾", "{place}一处民房起火，消防救援大队已出动{k}辆消防车，暂无人员伤亡报告。", ("12345", "department")),
@@ -38,16 +46,18 @@ _TEMPLATES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("{place}发热病例异常增多", "{place}卫生院发热门诊就诊人数较上周增加{n}%，已加强监测。", ("sensor", "department")),
     ],
     "flood": [
-        ("{river}{place}段水位超警戒", "{river}{place}段水位超过警戒水位{k}0厘米，沿河群众{m}人已转移。", ("sensor", "department")),
-        ("{place}山洪预警", "{place}1小时降雨量达{n}毫米，可能引发山洪，已通知沿沟村庄。", ("sensor",)),
-        ("{place}水库超汛限水位", "{place}水库水位超汛限{k}0厘米，正在开闸泄洪。", ("sensor", "department")),
+        ("{river}{place}段水位超警戒", "{river}{place}段水位超过警戒水位{k}0厘米，沿河群众{m}人已转移。", ("sensor", "department"), _FLOOD_SEASON),
+        ("{river}{place}段凌汛", "{river}{place}段出现冰凌堆积，水位较常年同期偏高{k}0厘米，已组织巡堤查险。", ("sensor", "department"), _COLD),
+        ("{place}山洪预警", "{place}1小时降雨量达{n}毫米，可能引发山洪，已通知沿沟村庄。", ("sensor",), _WARM),
+        ("{place}水库超汛限水位", "{place}水库水位超汛限{k}0厘米，正在开闸泄洪。", ("sensor", "department"), _WARM),
     ],
     "weather": [
-        ("吕梁市气象台发布暴雨{color}预警", "预计未来6小时{place}等地降雨量将达{n}毫米以上，请做好防范。", ("department",)),
+        ("吕梁市气象台发布暴雨{color}预警", "预计未来6小时{place}等地降雨量将达{n}毫米以上，请做好防范。", ("department",), _WARM),
         ("吕梁市气象台发布大风{color}预警", "预计{place}等地将出现{k}级以上阵风，请加固临时搭建物。", ("department",)),
-        ("吕梁市气象台发布寒潮{color}预警", "受强冷空气影响，{place}等地气温将下降{k}℃以上。", ("department",)),
-        ("吕梁市气象台发布冰雹{color}预警", "{place}等地可能出现冰雹，请注意防护农作物和车辆。", ("department",)),
-        ("吕梁市气象台发布高温{color}预警", "{place}等地最高气温将达{n}℃以上，请注意防暑。", ("department",)),
+        ("吕梁市气象台发布寒潮{color}预警", "受强冷空气影响，{place}等地气温将下降{k}℃以上。", ("department",), _COLD),
+        ("吕梁市气象台发布道路结冰{color}预警", "{place}等地路面将出现结冰，请减速慢行。", ("department",), _COLD),
+        ("吕梁市气象台发布冰雹{color}预警", "{place}等地可能出现冰雹，请注意防护农作物和车辆。", ("department",), _WARM),
+        ("吕梁市气象台发布高温{color}预警", "{place}等地最高气温将达{n}℃以上，请注意防暑。", ("department",), _SUMMER),
     ],
     "safety": [
         ("{place}煤矿瓦斯浓度超限", "{place}某煤矿井下瓦斯传感器读数超限，已停止作业、撤出人员{m}人。", ("sensor",)),
@@ -57,11 +67,11 @@ _TEMPLATES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     "traffic": [
         ("G20青银高速{place}段车辆追尾", "{place}段发生{k}车追尾事故，交警已到场，道路单向通行。", ("12345", "department")),
         ("G307{place}段货车侧翻", "一辆运煤货车在{place}段侧翻，无人员死亡，正在清障。", ("manual", "12345")),
-        ("{place}道路结冰拥堵", "{place}路段结冰，车辆滞留约{m}辆，已撒布融雪剂。", ("sensor", "department")),
+        ("{place}道路结冰拥堵", "{place}路段结冰，车辆滞留约{m}辆，已撒布融雪剂。", ("sensor", "department"), _COLD),
     ],
     "other": [
         ("{place}供水管道爆裂", "{place}主供水管道爆裂，影响约{m}户居民用水，正在抢修。", ("12345",)),
-        ("{place}集中供热中断", "{place}换热站故障，约{m}户停暖，预计{k}小时内恢复。", ("12345", "department")),
+        ("{place}集中供热中断", "{place}换热站故障，约{m}户停暖，预计{k}小时内恢复。", ("12345", "department"), _COLD),
         ("{place}燃气泄漏", "{place}一处燃气管道泄漏，已关阀疏散周边群众。", ("12345", "sensor")),
     ],
 }
@@ -83,11 +93,17 @@ def iso(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def templates_for(category: str, month: int) -> list[tuple]:
+    """The templates of `category` that fit the season of `month` (1–12)."""
+    return [tpl for tpl in _TEMPLATES[category] if month in (tpl[3] if len(tpl) > 3 else _ALL_YEAR)]
+
+
 def alert_row(rng: np.random.Generator, places: list[tuple[str, str, float, float]], category: str, level: int,
               occurred: datetime, status: str, alert_id: str, now: datetime) -> dict:
     """One alert in a random county or township from `places` (region_code, name, lon, lat)."""
     code, name, plon, plat = places[rng.integers(len(places))]
-    title, desc, sources = _TEMPLATES[category][rng.integers(len(_TEMPLATES[category]))]
+    fitting = templates_for(category, occurred.month)
+    title, desc, sources = fitting[rng.integers(len(fitting))][:3]
     fill = dict(place=name, river=rng.choice(RIVERS), color=_COLOR[level], n=int(rng.integers(20, 95)),
                 k=int(rng.integers(2, 9)), m=int(rng.integers(12, 400)))
     lon = lat = None

@@ -151,7 +151,7 @@ def _apply(action: str, form: dict[str, Any], lang: str) -> tuple[str, bool]:
     if not changed:
         return t("admin.msg.unchanged", lang, username=username), True
     return t("admin.msg.saved", lang, username=username,
-             changes="、".join(_field_label(field, lang) for field in changed)), True
+             changes=("、" if lang == "zh" else ", ").join(_field_label(field, lang) for field in changed)), True
 
 
 @callback(

@@ -21,12 +21,14 @@ from components.cards import panel_message
 from components.panels import failure_panel
 from core.alert_lifecycle import NOTE_MAX_CHARS
 from core.contract import is_alert_id
-from core.errors import InvalidAction, MissingSchema, OutOfScope, UnknownAlert, WarehouseUnavailable
+from core.errors import BoundaryFileError, InvalidAction, MissingSchema, OutOfScope, UnknownAlert, WarehouseUnavailable
 from core.i18n import current_language, t
+from core.values import is_missing
 from datasources.appdb import AppDatabaseError
+from datasources.boundaries import region_boundaries
 from services.alerts import act_on_alert, alert_detail
 from services.lookups import dept_options, region_names
-from web.access import no_access_panel, user_scope
+from web.access import home_region, no_access_panel, user_scope
 from web.audit import client_address
 from web.auth import current_user
 from web.runtime import current_runtime
@@ -88,8 +90,18 @@ def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
     body = detail_view(detail.alert, region_name=names.get(code, code), actions=detail.actions, dept=detail.dept,
                        resources=detail.resources, cameras=detail.cameras, lang=lang, tz=cfg.timezone,
                        radius_km=cfg.nearby_radius_km, tile_url=cfg.tile_url,
-                       stream_url_template=cfg.stream_url_template, dept_names=dept_names)
+                       stream_url_template=cfg.stream_url_template, dept_names=dept_names,
+                       borders=None if is_missing(detail.alert.get("lon")) else _county_borders(rt))
     return body, sig, {"display": "block"}
+
+
+def _county_borders(rt: Any) -> dict[str, Any] | None:
+    """The counties around the alert, for its map (memoized with the boundaries); None when unavailable."""
+    try:
+        return region_boundaries(rt.warehouse, rt.config.boundaries_file, home_region())
+    except (BoundaryFileError, MissingSchema, WarehouseUnavailable) as exc:
+        log.warning("no county borders for the alert detail map: %s", exc)
+        return None
 
 
 def _valid_action_input(action: object, dept: object, level: object, note: object, token: object,

@@ -109,7 +109,8 @@ def test_navigation_and_theme_switch(dash_duo, demo_sqlite_url, make_config) -> 
     dash_duo.wait_for_class_to_equal("#app-root", "theme-light")
     dash_duo.find_element(".tile.state-lagging").click()
     dash_duo.wait_for_contains_text(".app-main", "项目清单：滞后", timeout=10)
-    states = {cell.text for cell in dash_duo.find_elements(".data-table .state-badge")}
+    dash_duo.wait_for_element(".projects-grid .ag-row .state-badge", timeout=10)
+    states = {cell.text for cell in dash_duo.find_elements(".projects-grid .ag-row .state-badge")}
     assert states == {"滞后"}
     assert "active" in dash_duo.find_element("a.nav-link[href='/projects']").get_attribute("class")
     assert console_errors(dash_duo) == []

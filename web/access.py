@@ -40,6 +40,7 @@ CALLBACK_PERMISSIONS: dict[str, str | None] = {
     "economy-location": VIEW,
     "economy-download": EXPORT,
     "projects-tiles": VIEW,
+    "projects-grid": VIEW,
     "alerts-list": VIEW,
     "alerts-stats": VIEW,
     "alert-detail-id": VIEW,

@@ -9,9 +9,10 @@ from core.permissions import VIEW
 from core.values import number_or_none
 from datasources.indicators import latest_values
 from datasources.projects import count_by_state, project_status
+from datasources.regions import top_region_code
 from datasources.status import warehouse_status
 from services.alerts import count_by_level, live_alerts
-from web.access import require
+from web.access import require, user_scope
 from web.api.common import error_response, region_param
 from web.runtime import current_runtime
 
@@ -38,11 +39,15 @@ def summary() -> Response:
         "indicator_code": row["indicator_code"], "name": row["name"], "unit": row["unit"],
         "period": row["period"] if isinstance(row["period"], str) else None,
         "value": number_or_none(row["value"]), "yoy_pct": number_or_none(row["yoy_pct"]),
+        "yoy_pp": number_or_none(row["yoy_pp"]),
         "target": number_or_none(row["target"]), "completion_pct": number_or_none(row["completion_pct"]),
     } for row in values.to_dict("records")]
     # Open by the combined status: the warehouse's, folded with the duty console's actions.
+    # The whole city, asked by a user without a scope, counts what the duty console counts:
+    # every open alert, those with a region code outside the city's tree included.
+    whole_city = user_scope() is None and region == top_region_code(rt.warehouse, rt.config.city_region_code)
     alerts = live_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(UTC),
-                         region)
+                         None if whole_city else region)
     projects = project_status(rt.warehouse, region, rt.today().isoformat(),
                               rt.config.lagging_pts, rt.config.seriously_lagging_pts)
     return jsonify({
