@@ -2,8 +2,8 @@
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   cockpit: {
     clock: function (_tick, settings) {
-      const locale = settings && settings.lang === "en" ? "en-GB" : "zh-CN";
-      return new Date().toLocaleString(locale, {
+      // One format in both languages, as the pages write dates: 2026-05-01 08:00:00.
+      return new Date().toLocaleString("sv-SE", {
         timeZone: (settings && settings.tz) || "Asia/Shanghai", hour12: false,
         year: "numeric", month: "2-digit", day: "2-digit",
         hour: "2-digit", minute: "2-digit", second: "2-digit",
@@ -24,4 +24,20 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
     },
   },
+});
+
+// Phone header: the menu button folds the navigation and the buttons in and out. Delegated, so it
+// survives Dash re-rendering the header; a chosen link closes the menu.
+document.addEventListener("click", function (event) {
+  const header = document.querySelector(".app-header");
+  if (!header) { return; }
+  const toggle = event.target.closest && event.target.closest("#app-menu-toggle");
+  if (toggle) {
+    const open = header.classList.toggle("menu-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  } else if (event.target.closest && event.target.closest(".app-nav a")) {
+    header.classList.remove("menu-open");
+    const button = document.getElementById("app-menu-toggle");
+    if (button) { button.setAttribute("aria-expanded", "false"); }
+  }
 });

@@ -6,6 +6,9 @@ One entry holds both languages so they cannot drift apart. Keys are grouped by p
 from __future__ import annotations
 
 from core.messages_admin import ADMIN_MESSAGES
+from core.messages_colours import COLOUR_MESSAGES
+from core.messages_en_fix import EN_FIX_MESSAGES, EN_SINGULAR
+from core.messages_numbers import NUMBER_MESSAGES
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     "app.title": ("城市领导驾驶舱", "City Cockpit"),
@@ -13,6 +16,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "app.theme_toggle": ("明/暗", "Light/Dark"),
     "app.theme_toggle_hint": ("切换明暗主题", "Switch between the dark and the light theme"),
     "app.logout": ("退出", "Sign out"),
+    "app.menu": ("菜单", "Menu"),
     "app.data_as_of": ("数据截至 {time}", "Data as of {time}"),
     "app.banner_unreachable": ("数据仓库无法连接，暂无可显示的数据。恢复后将自动刷新。",
                                "The warehouse is unreachable and no earlier data is available. "
@@ -365,3 +369,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 # Administration, roles, audit actions, the password policy: kept in core/messages_admin.py.
 CATALOGUE.update(ADMIN_MESSAGES)
+# Comparisons by kind of indicator (core/comparison.py): kept in core/messages_numbers.py.
+CATALOGUE.update(NUMBER_MESSAGES)
+CATALOGUE.update(COLOUR_MESSAGES)  # colour legends and empty levels: core/messages_colours.py
+# The English UI's completions (units, singulars, project grid, alert detail): core/messages_en_fix.py.
+CATALOGUE.update(EN_FIX_MESSAGES)
+CATALOGUE.update({f"{key}.one": (CATALOGUE[key][0], text) for key, text in EN_SINGULAR.items() if key in CATALOGUE})

@@ -34,7 +34,7 @@ def _nav(lang: str) -> html.Nav:
                    key=lambda p: p.get("nav_order", 99))
     return html.Nav([dcc.Link(t(p["nav_key"], lang), href=p["relative_path"], className="nav-link",
                               id={"type": "app-nav", "page": p["module"].rsplit(".", 1)[-1]})
-                     for p in pages], className="app-nav")
+                     for p in pages], className="app-nav", id="app-nav")
 
 
 def shell_layout() -> html.Div:
@@ -50,11 +50,14 @@ def shell_layout() -> html.Div:
         dcc.Interval(id="app-status-tick", interval=rt.config.status_refresh_s * 1000),
         html.Header([
             html.Div([html.Span(_city_name(lang), id="app-city-name", className="app-city"),
-                      html.Span(t("app.title", lang), className="app-title")], className="app-brand"),
+                      html.Span(t("app.title", lang), className="app-title")], className=f"app-brand lang-{lang}"),
+            # On a phone the navigation and the buttons fold into this menu (assets/cockpit.js).
+            html.Button(t("app.menu", lang), id="app-menu-toggle", className="app-button app-menu-toggle",
+                        **{"aria-expanded": "false", "aria-controls": "app-nav"}),
             _nav(lang),
             html.Div([
-                html.Span(id="app-clock", className="app-clock"),
-                html.Span(id="app-data-as-of", className="app-as-of"),
+                html.Div([html.Span(id="app-clock", className="app-clock"),
+                          html.Span(id="app-data-as-of", className="app-as-of")], className="app-time"),
                 html.Button(t("app.theme_toggle", lang), id="app-theme-toggle", className="app-button",
                             title=t("app.theme_toggle_hint", lang)),
                 html.Span(user.display_name or user.username if user else "", className="app-user"),
