@@ -190,3 +190,53 @@ def test_the_shell_shows_a_screen_account_only_the_overview(app_client: FlaskCli
     layout = app_client.get("/_dash-layout").get_data(as_text=True)
     assert page and '"nav.economy"' not in layout
     assert "/economy" not in layout and "/alerts" not in layout
+
+
+# Every server callback family, by its first output, and the roles that may run it: by hand from
+# docs/security.md (a new family must be added here, or the test below fails).
+EVERYONE = set(ROLES)
+FAMILY_ROLES = {
+    "app-data-as-of": EVERYONE, "_pages_content": EVERYONE, "overview-kpis": MAY_SEE_OVERVIEW,
+    "economy-kpis": MAY_VIEW, "economy-graph": MAY_VIEW, "economy-warnings": MAY_VIEW,
+    "economy-location": MAY_VIEW, "economy-download": MAY_EXPORT, "projects-tiles": MAY_VIEW,
+    "projects-grid": MAY_VIEW, "alerts-list": MAY_VIEW, "alerts-stats": MAY_VIEW, "alert-detail-id": MAY_VIEW,
+    "alert-detail-body": MAY_VIEW, "alert-action-message": MAY_ACT, "admin-users": {"admin"},
+    "admin-username": {"admin"}, "admin-audit-grid": {"admin"}, "admin-audit-download": {"admin"},
+}
+
+
+def _family_requests(client: FlaskClient) -> dict[str, dict]:
+    """One request body per server callback, every input and state null, keyed by its family."""
+    bodies = {}
+    for dep in client.get("/_dash-dependencies").json:
+        if dep.get("clientside_function"):
+            continue
+        parts = dep["output"].strip(".").split("...")
+        outputs = []
+        for part in parts:
+            component, prop = part.rsplit(".", 1)
+            outputs.append({"id": json.loads(component) if component.startswith("{") else component,
+                            "property": prop})
+        first = outputs[0]["id"]
+        family = first.get("type") if isinstance(first, dict) else first
+
+        def slot(spec: dict) -> dict | list:
+            if not spec["id"].startswith("{"):
+                return {"id": spec["id"], "property": spec["property"], "value": None}
+            return []  # a pattern-matching input with no component on the page
+        bodies[family] = {"output": dep["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+                          "inputs": [slot(s) for s in dep["inputs"]], "state": [slot(s) for s in dep["state"]],
+                          "changedPropIds": []}
+    return bodies
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_callback_family_by_role(app_client: FlaskClient, role: str) -> None:
+    sign_in_as(app_client, role)
+    bodies = _family_requests(app_client)
+    assert set(bodies) == set(FAMILY_ROLES)
+    for family, body in bodies.items():
+        if family == "_pages_content":
+            continue  # the page router: its pages answer for themselves (test_pages_by_role)
+        status = app_client.post("/_dash-update-component", json=body).status_code
+        assert (status == 403) == (role not in FAMILY_ROLES[family]), f"{role} {family}: {status}"
