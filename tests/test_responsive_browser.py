@@ -142,7 +142,8 @@ def test_pages_fit_every_size(dash_duo, demo_sqlite_url, make_config, size, role
     for path, ready in pages.items():
         open_page(dash_duo, path, ready)
         problems[path] = layout_problems(dash_duo.driver) + header_problems(dash_duo.driver, size == "phone")
-    first = dash_duo.driver.find_element(By.CSS_SELECTOR, ".alert-row").get_attribute("data-alert-id")
+    # Read in the browser in one step: the live list may re-render between a lookup and a read.
+    first = dash_duo.driver.execute_script("return document.querySelector('.alert-row').dataset.alertId")
     open_page(dash_duo, f"/alerts/{first}", ".detail-title")
     problems["detail"] = layout_problems(dash_duo.driver)
     assert {path: p for path, p in problems.items() if p} == {}
@@ -163,21 +164,33 @@ def test_english_pages_fit(dash_duo, demo_sqlite_url, make_config, size) -> None
     assert console_errors(dash_duo) == []
 
 
+ROW_PARTS = """
+return [...document.querySelectorAll('.alert-row')].slice(0, 10).map(row => ({
+    overdue: row.classList.contains('is-overdue'),
+    parts: Object.fromEntries(['.alert-title', '.alert-level-badge', '.alert-status', '.alert-age'].map(css => {
+        const el = row.querySelector(css);
+        return [css, el ? [el.getClientRects().length > 0, el.innerText, el.getBoundingClientRect().width]
+                        : [false, '', 0]];
+    })),
+}));
+"""
+
+
 def test_phone_duty_list_shows_every_part_of_a_row(dash_duo, demo_sqlite_url, make_config) -> None:
     start_signed_in(dash_duo, make_config(demo_sqlite_url), "/alerts", role="duty_officer")
     emulate(dash_duo.driver, 360, 740)
     open_page(dash_duo, "/alerts", ".alert-row .alert-title")
-    rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".alert-row")[:10]
+    # One snapshot in the browser: the live list may re-render between two separate lookups.
+    rows = dash_duo.driver.execute_script(ROW_PARTS)
     assert rows
     for row in rows:
         for part in (".alert-title", ".alert-level-badge", ".alert-status", ".alert-age"):
-            element = row.find_element(By.CSS_SELECTOR, part)
-            assert element.is_displayed() and element.text.strip(), part
-            assert element.size["width"] > 24, (part, element.text)
-    overdue = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".alert-row.is-overdue")
-    for row in overdue:
-        assert row.find_element(By.CSS_SELECTOR, ".alert-title").size["width"] > 200
-        assert row.find_element(By.CSS_SELECTOR, ".alert-status").is_displayed()
+            shown, text, width = row["parts"][part]
+            assert shown and text.strip(), part
+            assert width > 24, (part, text)
+        if row["overdue"]:
+            assert row["parts"][".alert-title"][2] > 200
+            assert row["parts"][".alert-status"][0]
     assert layout_problems(dash_duo.driver) == []
 
 
