@@ -8,7 +8,6 @@ Geometry leaves here in WGS84, simplified for the browser, coordinates rounded t
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,6 @@ COORD_DECIMALS = 5
 EXTENT_FRACTION = 1 / 2000
 # Shapefile field names stop at 10 characters; geopandas writes region_code as region_cod.
 _CODE_COLUMNS = ("region_code", "region_cod")
-# MapLibre's zoom 0 shows the world in 512 pixels.
-_WORLD_PX = 512
 
 
 def browser_geometries(geometries: Iterable[shapely.Geometry], tolerance: float) -> np.ndarray:
@@ -162,29 +159,3 @@ def region_boundaries(wh: Warehouse, boundaries_file: str | None, parent_code: s
     """
     frame = _boundaries_frame(wh, boundaries_file, parent_code)
     return {**frame["geojson"].iloc[0], "stale": bool(frame.attrs.get("stale", False))}
-
-
-def collection_bounds(collection: dict[str, Any]) -> tuple[float, float, float, float] | None:
-    """(min lon, min lat, max lon, max lat) of a FeatureCollection, or None when it is empty."""
-    geoms = [shapely.geometry.shape(f["geometry"]) for f in collection.get("features", [])]
-    if not geoms:
-        return None
-    return tuple(float(v) for v in shapely.total_bounds(geoms))  # type: ignore[return-value]
-
-
-def fit_view(bounds: tuple[float, float, float, float], width_px: int = 960, height_px: int = 720,
-             padding: float = 0.05) -> tuple[dict[str, float], float]:
-    """Centre and zoom that fit `bounds` into a web-mercator map of the given pixel size."""
-    minx, miny, maxx, maxy = bounds
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    y0, y1 = mercator_y(miny), mercator_y(maxy)
-    usable = 1 - 2 * padding
-    span_lon = max(maxx - minx, 1e-6)
-    span_y = max(y1 - y0, 1e-8)
-    zoom = min(math.log2(width_px * usable * 360 / (_WORLD_PX * span_lon)),
-               math.log2(height_px * usable * 2 * math.pi / (_WORLD_PX * span_y)))
-    centre_lat = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2)) - math.pi / 2)
-    return {"lon": (minx + maxx) / 2, "lat": centre_lat}, round(zoom, 2)

@@ -18,7 +18,8 @@ from flask_caching.backends import SimpleCache
 
 from components.maps import boundaries_notes, boundary_error_message, choropleth_figure
 from core.errors import BoundaryFileError
-from datasources.boundaries import collection_bounds, fit_view, read_boundary_file, region_boundaries
+from core.geo import collection_bounds, fit_view
+from datasources.boundaries import read_boundary_file, region_boundaries
 from datasources.warehouse import Warehouse
 from demo.boundaries_build import COUNTY_CODES, gcj02_to_wgs84, wgs84_to_gcj02
 from demo.generate import DEFAULT_SEED

@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 import logging
 import random
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from app import create_app
 from tests.conftest import sign_in_as
+from tests.fuzzing import server_errors
 from tests.tiny_warehouse import build_tiny_warehouse
 
 REQUEST_LIMIT_S = 15
@@ -92,19 +93,14 @@ def test_no_route_answers_500_or_hangs(role: str | None, warehouse: str, make_co
     assert len({url.split("?")[0] for _, url, _ in requests}) >= 10
     sample = random.Random(20261201).sample(requests, min(MAX_REQUESTS, len(requests)))
     caplog.set_level(logging.ERROR)
-    failures = []
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        for method, url, body in sample:
-            kwargs = {} if body is None else {"data": body.encode("utf-8", "surrogatepass"),
-                                              "content_type": "application/json"}
-            if url.startswith("/login") and method == "POST" and body is None:
-                kwargs = {"data": {"username": url[-60:], "password": url[-60:]}}
-            future = pool.submit(client.open, url, method=method, **kwargs)
-            try:
-                response = future.result(timeout=REQUEST_LIMIT_S)
-            except FutureTimeout:
-                pytest.fail(f"{method} {url[:200]}: no answer within {REQUEST_LIMIT_S} s")
-            if response.status_code >= 500:
-                failures.append(f"{response.status_code} {method} {url[:150]} {(body or '')[:100]}")
+    def send(method: str, url: str, body: str | None) -> Callable[[], TestResponse]:
+        kwargs: dict = {} if body is None else {"data": body.encode("utf-8", "surrogatepass"),
+                                                "content_type": "application/json"}
+        if url.startswith("/login") and method == "POST" and body is None:
+            kwargs = {"data": {"username": url[-60:], "password": url[-60:]}}
+        return lambda: client.open(url, method=method, **kwargs)
+
+    failures = server_errors((((f"{method} {url[:150]} {(body or '')[:100]}"), send(method, url, body))
+                              for method, url, body in sample), REQUEST_LIMIT_S)
     assert failures == []
     assert [r.getMessage()[:200] for r in caplog.records if r.levelno >= logging.ERROR] == []
