@@ -11,7 +11,8 @@ import dash
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core.config import PROJECT_DIR, Config, ConfigError, load_config
+from core.config import PROJECT_DIR, Config, load_config
+from core.config_checks import ConfigError
 from core.i18n import t, use_language
 from datasources.appdb import AppDB
 from datasources.cache import make_cache

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.config import PROJECT_DIR, ConfigError, load_config
+from core.config import PROJECT_DIR, load_config
+from core.config_checks import ConfigError
 from core.i18n import t
 from core.passwords import WeakPassword
 from core.permissions import ROLES

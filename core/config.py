@@ -4,18 +4,20 @@ Every key is checked at start; a bad one stops the start with a message that nam
 """
 from __future__ import annotations
 
+import copy
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from core import config_briefing, config_map, config_poverty, config_production, config_screens, config_video
 from core.colours import ColourRules
+from core.config_checks import ConfigError, check, is_http_url, is_int, is_number, is_zone
 from core.permissions import ROLES
 from core.regions import is_region_code
 
@@ -32,11 +34,20 @@ CONTRACT_TABLES = (
 CACHE_DATASETS = ("regions", "indicators", "alerts", "projects", "quality", "status")
 
 
-class ConfigError(ValueError):
-    """A configuration value is missing, unknown or invalid; the message names the key."""
+# Sections kept in modules of their own: each adds its keys (DEFAULTS) and its checked settings.
+_SECTIONS = (config_map, config_video, config_screens, config_briefing, config_poverty, config_production)
+_FREE_KEYS = frozenset(key for section in _SECTIONS for key in section.FREE_KEYS)
 
 
 def _default_tree() -> dict[str, Any]:
+    tree = _core_tree()
+    for section in _SECTIONS:
+        for top, keys in section.DEFAULTS.items():
+            tree.setdefault(top, {}).update(copy.deepcopy(keys))
+    return tree
+
+
+def _core_tree() -> dict[str, Any]:
     return {
         "city": {"region_code": None},
         "ui": {"language": "zh", "theme": "dark", "timezone": "Asia/Shanghai",
@@ -134,6 +145,13 @@ class Config:
     session_idle_minutes: float = 30
     session_absolute_hours: float = 12
     oidc: OidcConfig | None = None  # single sign-on; None: local accounts only
+    onemap: config_map.MapSettings = field(default_factory=config_map.MapSettings)
+    video: config_video.VideoSettings = field(default_factory=config_video.VideoSettings)
+    screens: config_screens.ScreenSettings = field(default_factory=config_screens.ScreenSettings)
+    briefing: config_briefing.BriefingSettings = field(default_factory=config_briefing.BriefingSettings)
+    poverty: config_poverty.PovertySettings = field(default_factory=config_poverty.PovertySettings)
+    production: config_production.ProductionSettings = field(
+        default_factory=config_production.ProductionSettings)
     secret_key: str | None = None
     admin_password: str | None = None
 
@@ -158,7 +176,7 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], path: str = "") ->
         dotted = f"{path}{key}"
         if key not in base:
             raise ConfigError(f"{dotted}: unknown configuration key")
-        if isinstance(base[key], dict) and base[key] and not dotted.endswith(
+        if isinstance(base[key], dict) and base[key] and dotted not in _FREE_KEYS and not dotted.endswith(
                 ("warehouse.tables", "alert_ack_limit_min")):
             if not isinstance(value, Mapping):
                 raise ConfigError(f"{dotted}: expected a mapping of keys, got {value!r}")
@@ -166,23 +184,6 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], path: str = "") ->
         else:
             merged[key] = value
     return merged
-
-
-def _check(tree: Mapping[str, Any], dotted: str, test: Callable[[Any], bool], expect: str) -> Any:
-    value: Any = tree
-    for part in dotted.split("."):
-        value = value[part]
-    if not test(value):
-        raise ConfigError(f"{dotted}: expected {expect}, got {value!r}")
-    return value
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _is_db_url(v: Any) -> bool:
@@ -201,26 +202,14 @@ def _is_frame_ancestors(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(o, str) and _FRAME_ANCESTOR.fullmatch(o) for o in v)
 
 
-def _is_zone(v: Any) -> bool:
-    try:
-        ZoneInfo(v)
-    except (ZoneInfoNotFoundError, TypeError, ValueError):
-        return False
-    return True
-
-
-def _is_http_url(v: Any) -> bool:
-    return isinstance(v, str) and re.fullmatch(r"https?://[^\s/?#]+[^\s#]*", v) is not None
-
-
 _OIDC_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
 
 
 def _oidc(tree: dict[str, Any], env: Mapping[str, str]) -> OidcConfig | None:
     """auth.oidc, checked; None (local accounts only) while issuer and discovery_url are both null."""
-    issuer = _check(tree, "auth.oidc.issuer", lambda v: v is None or _is_http_url(v),
+    issuer = check(tree, "auth.oidc.issuer", lambda v: v is None or is_http_url(v),
                     "null or the identity platform's issuer URL, e.g. https://idp.example.gov/realms/city")
-    discovery = _check(tree, "auth.oidc.discovery_url", lambda v: v is None or _is_http_url(v),
+    discovery = check(tree, "auth.oidc.discovery_url", lambda v: v is None or is_http_url(v),
                        "null or the URL of the platform's openid-configuration document")
     section = tree["auth"]["oidc"]
     if issuer is None and discovery is None:
@@ -228,13 +217,13 @@ def _oidc(tree: dict[str, Any], env: Mapping[str, str]) -> OidcConfig | None:
             raise ConfigError("auth.oidc.issuer: expected the issuer URL (or auth.oidc.discovery_url) "
                               "when auth.oidc is configured")
         return None
-    method = _check(tree, "auth.oidc.token_endpoint_auth_method", lambda v: v in _OIDC_AUTH_METHODS,
+    method = check(tree, "auth.oidc.token_endpoint_auth_method", lambda v: v in _OIDC_AUTH_METHODS,
                     " or ".join(_OIDC_AUTH_METHODS))
     secret = env.get("COCKPIT_OIDC_CLIENT_SECRET") or None
     if secret is None and method != "none":
         raise ConfigError("COCKPIT_OIDC_CLIENT_SECRET: the client secret is required in the environment "
                           f"when auth.oidc is on (token_endpoint_auth_method {method})")
-    roles = _check(tree, "auth.oidc.roles", lambda v: isinstance(v, Mapping) and len(v) > 0,
+    roles = check(tree, "auth.oidc.roles", lambda v: isinstance(v, Mapping) and len(v) > 0,
                    "a mapping of role claim values to cockpit roles, e.g. {city-leader: leader}")
     for value, role in roles.items():
         if isinstance(value, bool) or not isinstance(value, (str, int)) or role not in ROLES:
@@ -242,24 +231,24 @@ def _oidc(tree: dict[str, Any], env: Mapping[str, str]) -> OidcConfig | None:
                               f"got {role!r}")
 
     def claim(name: str, optional: bool = True) -> Any:
-        return _check(tree, f"auth.oidc.claims.{name}", lambda v: (optional and v is None) or (
+        return check(tree, f"auth.oidc.claims.{name}", lambda v: (optional and v is None) or (
             isinstance(v, str) and v.strip() == v != ""), "null or a claim name" if optional else "a claim name")
 
     return OidcConfig(
         discovery_url=discovery or issuer.rstrip("/") + "/.well-known/openid-configuration",
-        client_id=_check(tree, "auth.oidc.client_id", lambda v: isinstance(v, str) and v.strip() != "",
+        client_id=check(tree, "auth.oidc.client_id", lambda v: isinstance(v, str) and v.strip() != "",
                          "the client id the identity platform issued to the cockpit"),
         client_secret=secret,
         issuer=issuer,
         token_endpoint_auth_method=method,
-        scopes=tuple(_check(tree, "auth.oidc.scopes", lambda v: isinstance(v, list) and "openid" in v and all(
+        scopes=tuple(check(tree, "auth.oidc.scopes", lambda v: isinstance(v, list) and "openid" in v and all(
             isinstance(s, str) and re.fullmatch(r"[!#-\[\]-~]+", s) for s in v), "a list of scopes including openid")),
-        redirect_uri=_check(tree, "auth.oidc.redirect_uri", lambda v: v is None or (
-            _is_http_url(v) and v.endswith("/login/oidc/callback")),
+        redirect_uri=check(tree, "auth.oidc.redirect_uri", lambda v: v is None or (
+            is_http_url(v) and v.endswith("/login/oidc/callback")),
             "null or this site's public URL ending in /login/oidc/callback"),
-        timeout_s=float(_check(tree, "auth.oidc.timeout_s", lambda v: _is_number(v) and 0 < v <= 60,
+        timeout_s=float(check(tree, "auth.oidc.timeout_s", lambda v: is_number(v) and 0 < v <= 60,
                                "seconds between 0 and 60")),
-        userinfo=_check(tree, "auth.oidc.userinfo", lambda v: isinstance(v, bool), "true or false"),
+        userinfo=check(tree, "auth.oidc.userinfo", lambda v: isinstance(v, bool), "true or false"),
         username_claim=claim("username", optional=False), display_name_claim=claim("display_name"),
         role_claim=claim("role", optional=False), region_claim=claim("region_scope"),
         personal_data_claim=claim("personal_data"),
@@ -311,10 +300,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
 
 
 def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
-    code = _check(tree, "city.region_code",
+    code = check(tree, "city.region_code",
                   lambda v: v is None or is_region_code(v),
                   "a 6, 9 or 12 digit region code in quotes, or null")
-    tables = _check(tree, "warehouse.tables", lambda v: isinstance(v, Mapping), "a mapping")
+    tables = check(tree, "warehouse.tables", lambda v: isinstance(v, Mapping), "a mapping")
     for name, target in tables.items():
         if name not in CONTRACT_TABLES:
             raise ConfigError(f"warehouse.tables.{name}: not a contract table "
@@ -323,76 +312,79 @@ def _validate(tree: dict[str, Any], env: Mapping[str, str]) -> Config:
             raise ConfigError(f"warehouse.tables.{name}: expected a table name or schema.table")
     ttl = tree["cache"]["ttl_s"]
     for name in ttl:
-        _check(tree, f"cache.ttl_s.{name}", lambda v: _is_int(v) and v >= 0, "seconds (an integer ≥ 0)")
-    limits = _check(tree, "rules.alert_ack_limit_min", lambda v: isinstance(v, Mapping), "a mapping")
+        check(tree, f"cache.ttl_s.{name}", lambda v: is_int(v) and v >= 0, "seconds (an integer ≥ 0)")
+    limits = check(tree, "rules.alert_ack_limit_min", lambda v: isinstance(v, Mapping), "a mapping")
     ack_limits: dict[int, float] = {}
     for level, minutes in limits.items():
-        if str(level) not in {"1", "2", "3", "4"} or not _is_number(minutes) or minutes <= 0:
+        if str(level) not in {"1", "2", "3", "4"} or not is_number(minutes) or minutes <= 0:
             raise ConfigError(f"rules.alert_ack_limit_min.{level}: expected level 1–4 → minutes > 0")
         ack_limits[int(level)] = float(minutes)
-    lagging = _check(tree, "rules.project_lag_pts.lagging", lambda v: _is_number(v) and v >= 0, "a number ≥ 0")
-    serious = _check(tree, "rules.project_lag_pts.seriously_lagging",
-                     lambda v: _is_number(v) and v >= lagging, "a number ≥ rules.project_lag_pts.lagging")
-    behind = _check(tree, "economy.behind_pts", lambda v: _is_number(v) and v >= 0, "points ≥ 0")
-    far_behind = _check(tree, "economy.far_behind_pts", lambda v: _is_number(v) and v >= behind,
+    lagging = check(tree, "rules.project_lag_pts.lagging", lambda v: is_number(v) and v >= 0, "a number ≥ 0")
+    serious = check(tree, "rules.project_lag_pts.seriously_lagging",
+                     lambda v: is_number(v) and v >= lagging, "a number ≥ rules.project_lag_pts.lagging")
+    behind = check(tree, "economy.behind_pts", lambda v: is_number(v) and v >= 0, "points ≥ 0")
+    far_behind = check(tree, "economy.far_behind_pts", lambda v: is_number(v) and v >= behind,
                         "points ≥ economy.behind_pts")
-    cache_url = _check(tree, "cache.url", lambda v: v is None or (
+    cache_url = check(tree, "cache.url", lambda v: v is None or (
         isinstance(v, str) and v.split("://")[0] in {"redis", "rediss", "simple", "null"}),
         "null, simple://, null:// or a redis:// URL")
     return Config(
         city_region_code=code,
-        language=_check(tree, "ui.language", lambda v: v in {"zh", "en"}, "zh or en"),
-        theme=_check(tree, "ui.theme", lambda v: v in {"dark", "light"}, "dark or light"),
-        timezone=_check(tree, "ui.timezone", _is_zone, "an IANA time zone such as Asia/Shanghai"),
-        status_refresh_s=_check(tree, "ui.status_refresh_s", lambda v: _is_int(v) and v >= 1, "seconds ≥ 1"),
-        host=_check(tree, "server.host", lambda v: isinstance(v, str) and v != "", "a host name or address"),
-        port=_check(tree, "server.port", lambda v: _is_int(v) and 0 < v < 65536, "a port number 1–65535"),
-        trusted_proxies=_check(tree, "server.trusted_proxies", lambda v: _is_int(v) and 0 <= v <= 5,
+        language=check(tree, "ui.language", lambda v: v in {"zh", "en"}, "zh or en"),
+        theme=check(tree, "ui.theme", lambda v: v in {"dark", "light"}, "dark or light"),
+        timezone=check(tree, "ui.timezone", is_zone, "an IANA time zone such as Asia/Shanghai"),
+        status_refresh_s=check(tree, "ui.status_refresh_s", lambda v: is_int(v) and v >= 1, "seconds ≥ 1"),
+        host=check(tree, "server.host", lambda v: isinstance(v, str) and v != "", "a host name or address"),
+        port=check(tree, "server.port", lambda v: is_int(v) and 0 < v < 65536, "a port number 1–65535"),
+        trusted_proxies=check(tree, "server.trusted_proxies", lambda v: is_int(v) and 0 <= v <= 5,
                                "the number of reverse proxies in front of the cockpit, 0–5"),
-        warehouse_url=_check(tree, "warehouse.url", _is_db_url,
+        warehouse_url=check(tree, "warehouse.url", _is_db_url,
                              "a SQLAlchemy URL such as postgresql+psycopg://host/db"),
-        build_demo_if_missing=_check(tree, "warehouse.build_demo_if_missing", lambda v: isinstance(v, bool),
+        build_demo_if_missing=check(tree, "warehouse.build_demo_if_missing", lambda v: isinstance(v, bool),
                                      "true or false"),
-        statement_timeout_s=_check(tree, "warehouse.statement_timeout_s", lambda v: _is_number(v) and v > 0,
+        statement_timeout_s=check(tree, "warehouse.statement_timeout_s", lambda v: is_number(v) and v > 0,
                                    "seconds > 0"),
-        pool_size=_check(tree, "warehouse.pool_size", lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
+        pool_size=check(tree, "warehouse.pool_size", lambda v: is_int(v) and v >= 1, "an integer ≥ 1"),
         tables=MappingProxyType(dict(tables)),
-        app_db_url=_check(tree, "app_db.url", _is_db_url, "a SQLAlchemy URL such as sqlite:///data/app.db"),
+        app_db_url=check(tree, "app_db.url", _is_db_url, "a SQLAlchemy URL such as sqlite:///data/app.db"),
         cache_url=cache_url,
         cache_ttl_s=MappingProxyType(dict(ttl)),
-        stale_keep_s=_check(tree, "cache.stale_keep_s", lambda v: _is_int(v) and v >= 0, "seconds ≥ 0"),
-        prewarm_cache=_check(tree, "cache.prewarm", lambda v: isinstance(v, bool), "true or false"),
+        stale_keep_s=check(tree, "cache.stale_keep_s", lambda v: is_int(v) and v >= 0, "seconds ≥ 0"),
+        prewarm_cache=check(tree, "cache.prewarm", lambda v: isinstance(v, bool), "true or false"),
         lagging_pts=float(lagging),
         seriously_lagging_pts=float(serious),
-        completion_margin_pts=float(_check(tree, "rules.completion_margin_pts",
-                                           lambda v: _is_number(v) and v >= 0, "points ≥ 0")),
+        completion_margin_pts=float(check(tree, "rules.completion_margin_pts",
+                                           lambda v: is_number(v) and v >= 0, "points ≥ 0")),
         behind_pts=float(behind),
         far_behind_pts=float(far_behind),
         alert_ack_limit_min=MappingProxyType(ack_limits),
-        tile_url=_check(tree, "map.tile_url", lambda v: v is None or (
+        tile_url=check(tree, "map.tile_url", lambda v: v is None or (
             isinstance(v, str) and v.startswith(("http://", "https://", "/"))),
             "null or an intranet tile URL template"),
-        boundaries_file=_check(tree, "map.boundaries_file", lambda v: v is None or (
+        boundaries_file=check(tree, "map.boundaries_file", lambda v: v is None or (
             isinstance(v, str) and v.lower().endswith((".geojson", ".json", ".gpkg", ".shp"))),
             "null or a .geojson, .gpkg or .shp file"),
-        alerts_refresh_s=float(_check(tree, "alerts.refresh_s", lambda v: _is_number(v) and 0.5 <= v <= 60,
+        alerts_refresh_s=float(check(tree, "alerts.refresh_s", lambda v: is_number(v) and 0.5 <= v <= 60,
                                       "seconds between 0.5 and 60")),
-        alerts_push=_check(tree, "alerts.push", lambda v: isinstance(v, bool), "true or false"),
-        nearby_radius_km=float(_check(tree, "alerts.nearby_radius_km", lambda v: _is_number(v) and v > 0,
+        alerts_push=check(tree, "alerts.push", lambda v: isinstance(v, bool), "true or false"),
+        nearby_radius_km=float(check(tree, "alerts.nearby_radius_km", lambda v: is_number(v) and v > 0,
                                       "kilometres > 0")),
-        nearby_cameras=_check(tree, "alerts.nearby_cameras", lambda v: _is_int(v) and v >= 0, "an integer ≥ 0"),
-        stream_url_template=_check(tree, "video.stream_url_template", lambda v: v is None or (
+        nearby_cameras=check(tree, "alerts.nearby_cameras", lambda v: is_int(v) and v >= 0, "an integer ≥ 0"),
+        stream_url_template=check(tree, "video.stream_url_template", lambda v: v is None or (
             isinstance(v, str) and "{camera_id}" in v), "null or a URL containing {camera_id}"),
-        frame_ancestors=tuple(_check(tree, "security.frame_ancestors", lambda v: v is None or _is_frame_ancestors(v),
+        frame_ancestors=tuple(check(tree, "security.frame_ancestors", lambda v: v is None or _is_frame_ancestors(v),
                                      "a list of origins such as https://portal.example.gov (or 'self'); "
                                      "[]: no site may frame the cockpit") or ()),
         oidc=_oidc(tree, env),
-        session_secure_cookie=_check(tree, "session.secure_cookie", lambda v: isinstance(v, bool),
+        onemap=config_map.parse(tree), video=config_video.parse(tree), screens=config_screens.parse(tree),
+        briefing=config_briefing.parse(tree),
+        poverty=config_poverty.parse(tree), production=config_production.parse(tree),
+        session_secure_cookie=check(tree, "session.secure_cookie", lambda v: isinstance(v, bool),
                                      "true (served over HTTPS) or false"),
-        session_idle_minutes=float(_check(tree, "session.idle_minutes", lambda v: _is_number(v) and v >= 1,
+        session_idle_minutes=float(check(tree, "session.idle_minutes", lambda v: is_number(v) and v >= 1,
                                           "minutes ≥ 1")),
-        session_absolute_hours=float(_check(tree, "session.absolute_hours",
-                                            lambda v: _is_number(v) and 0 < v <= 24 * 30, "hours, 0 to 720")),
+        session_absolute_hours=float(check(tree, "session.absolute_hours",
+                                            lambda v: is_number(v) and 0 < v <= 24 * 30, "hours, 0 to 720")),
         secret_key=env.get("COCKPIT_SECRET_KEY") or None,
         admin_password=env.get("COCKPIT_ADMIN_PASSWORD") or None,
     )

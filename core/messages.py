@@ -6,9 +6,16 @@ One entry holds both languages so they cannot drift apart. Keys are grouped by p
 from __future__ import annotations
 
 from core.messages_admin import ADMIN_MESSAGES
+from core.messages_briefing import BRIEFING_MESSAGES
 from core.messages_colours import COLOUR_MESSAGES
+from core.messages_dispatch import DISPATCH_MESSAGES
 from core.messages_en_fix import EN_FIX_MESSAGES, EN_SINGULAR
+from core.messages_map import MAP_MESSAGES
 from core.messages_numbers import NUMBER_MESSAGES
+from core.messages_poverty import POVERTY_MESSAGES
+from core.messages_production import PRODUCTION_MESSAGES
+from core.messages_projects import PROJECT_MESSAGES
+from core.messages_screen import SCREEN_MESSAGES
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     "app.title": ("城市领导驾驶舱", "City Cockpit"),
@@ -372,6 +379,14 @@ CATALOGUE.update(ADMIN_MESSAGES)
 # Comparisons by kind of indicator (core/comparison.py): kept in core/messages_numbers.py.
 CATALOGUE.update(NUMBER_MESSAGES)
 CATALOGUE.update(COLOUR_MESSAGES)  # colour legends and empty levels: core/messages_colours.py
+# One module per feature: core/messages_<feature>.py.
+CATALOGUE.update(PROJECT_MESSAGES)
+CATALOGUE.update(POVERTY_MESSAGES)
+CATALOGUE.update(MAP_MESSAGES)
+CATALOGUE.update(DISPATCH_MESSAGES)
+CATALOGUE.update(SCREEN_MESSAGES)
+CATALOGUE.update(BRIEFING_MESSAGES)
+CATALOGUE.update(PRODUCTION_MESSAGES)
 # The English UI's completions (units, singulars, project grid, alert detail): core/messages_en_fix.py.
 CATALOGUE.update(EN_FIX_MESSAGES)
 CATALOGUE.update({f"{key}.one": (CATALOGUE[key][0], text) for key, text in EN_SINGULAR.items() if key in CATALOGUE})

@@ -52,7 +52,8 @@ def _live(args: argparse.Namespace) -> int:
 
 
 def _ensure(_args: argparse.Namespace) -> int:
-    from core.config import ConfigError, load_config
+    from core.config import load_config
+    from core.config_checks import ConfigError
     from demo.bootstrap import ensure_demo_warehouse
 
     try:

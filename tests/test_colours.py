@@ -26,7 +26,8 @@ from core.colours import (
     progress_tone,
     tone_class,
 )
-from core.config import ConfigError, load_config
+from core.config import load_config
+from core.config_checks import ConfigError
 from services.economy import compare
 
 GDP = {"indicator_code": "GDP", "name": "地区生产总值", "name_en": "GDP", "unit": "亿元", "frequency": "month",

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from core.config import DEMO_WAREHOUSE_URL, ConfigError, load_config
+from core.config import DEMO_WAREHOUSE_URL, load_config
+from core.config_checks import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> dict[str, str]:

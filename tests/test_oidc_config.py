@@ -9,7 +9,8 @@ from types import MappingProxyType
 
 import pytest
 
-from core.config import ConfigError, OidcConfig, load_config
+from core.config import OidcConfig, load_config
+from core.config_checks import ConfigError
 from core.i18n import use_language
 from web.oidc import Refused, identity_from_claims
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ConfigError
+from core.config_checks import ConfigError
 from core.i18n import t
 from core.passwords import COMMON_PASSWORDS, MIN_LENGTH, WeakPassword, check_password
 from datasources.appdb import AppDB

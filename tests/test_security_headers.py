@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from app import create_app
-from core.config import ConfigError, load_config
+from core.config import load_config
+from core.config_checks import ConfigError
 from datasources.users import upsert_user
 from tests.browser import console_errors, start_signed_in, wait_live
 from tests.conftest import ADMIN_PASSWORD

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import flask
 import pytest
 
-from core.config import Config, ConfigError, load_config
+from core.config import Config, load_config
+from core.config_checks import ConfigError
 from datasources.appdb import AppDB
 from datasources.users import get_user, set_disabled, upsert_user
 from web import auth

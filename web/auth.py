@@ -22,7 +22,8 @@ from flask.typing import ResponseReturnValue
 from markupsafe import escape
 
 from core.audit import ADMIN_PASSWORD_SET, LOGIN, LOGIN_FAILED, LOGOUT
-from core.config import Config, ConfigError
+from core.config import Config
+from core.config_checks import ConfigError
 from core.i18n import current_language, t
 from core.passwords import WeakPassword, check_password
 from datasources.appdb import AppDB

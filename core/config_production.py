@@ -1,0 +1,26 @@
+"""Production serving (issue 13): the WSGI server, cache bounds, list paging.
+
+A section of the configuration: `DEFAULTS` adds its keys to the tree of core/config.py (which
+rejects keys no section knows), `parse` checks them and returns the frozen settings that
+`Config.production` holds. Keys are documented in docs/configuration.md.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Top-level section → its keys and default values.
+DEFAULTS: dict[str, dict[str, Any]] = {}
+# Dotted keys whose value is a mapping of names the user chooses (not checked against DEFAULTS).
+FREE_KEYS: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProductionSettings:
+    """The checked settings of this section."""
+
+
+def parse(tree: Mapping[str, Any]) -> ProductionSettings:
+    """Check this section's keys in the merged tree; ConfigError names a bad key."""
+    return ProductionSettings()

@@ -1,0 +1,9 @@
+"""Messages of The wall screen (`/screen`).
+
+Part of the one catalogue: `core/messages.py` merges this dict into CATALOGUE. Each key maps
+to its (Chinese, English) text.
+"""
+from __future__ import annotations
+
+SCREEN_MESSAGES: dict[str, tuple[str, str]] = {
+}
