@@ -35,10 +35,12 @@ HERE = Path(__file__).resolve().parent
 def create_app(config: Config | None = None) -> dash.Dash:
     """Build the Dash app and its Flask server for one process."""
     config = config or load_config()
-    warehouse = Warehouse(absolute_url(config.warehouse_url, PROJECT_DIR), cache=make_cache(config.cache_url),
+    prod = config.production
+    cache = make_cache(config.cache_url, max_entries=prod.cache_max_entries, retry_s=prod.cache_retry_s)
+    warehouse = Warehouse(absolute_url(config.warehouse_url, PROJECT_DIR), cache=cache,
                           ttl_s=config.cache_ttl_s, stale_keep_s=config.stale_keep_s,
                           tables=config.tables, statement_timeout_s=config.statement_timeout_s,
-                          pool_size=config.pool_size)
+                          pool_size=config.pool_size, last_good_per_input_s=prod.last_good_per_input_s)
     appdb = AppDB(absolute_url(config.app_db_url, PROJECT_DIR))
     appdb.migrate()
     ensure_admin(appdb, config.admin_password)
@@ -64,7 +66,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     app = dash.Dash(__name__, server=server, use_pages=True, pages_folder=str(HERE / "pages"),
                     assets_folder=str(HERE / "assets"), serve_locally=True,
                     title=t("app.title", config.language), update_title=None,
-                    suppress_callback_exceptions=True)
+                    suppress_callback_exceptions=True, compress=True)  # gzip/brotli: flask-compress
     app.layout = shell_layout
     register_shell_callbacks(app)
     install_access(server)
@@ -99,7 +101,11 @@ def build_missing_demo_warehouse() -> None:
 
 
 def main() -> None:
-    """Start the development server on the configured host and port."""
+    """Serve the cockpit on the configured host and port with waitress, a production WSGI server.
+
+    One process with `server.threads` threads; for several workers behind a proxy use gunicorn
+    (deploy/README.md).
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = load_config()
@@ -114,7 +120,10 @@ def main() -> None:
               "No users yet: restart with COCKPIT_ADMIN_PASSWORD set, or run python3 -m cli.users add …",
               file=sys.stderr, flush=True)
     print(f"City Cockpit: http://{config.host}:{config.port}/", file=sys.stderr, flush=True)
-    app.run(host=config.host, port=config.port, debug=False)
+    from waitress import serve  # only `python app.py` needs it; gunicorn imports app:server
+
+    serve(app.server, host=config.host, port=config.port, threads=config.production.server_threads,
+          ident="city-cockpit")
 
 
 if __name__ == "__main__":

@@ -5,21 +5,31 @@ entry it keeps a long-lived last-good copy: when the warehouse is unreachable th
 returns that copy marked `attrs["stale"] = True`, so pages keep showing data with its time.
 Only one process at a time refreshes an expired entry (a short lock in the shared cache); the
 others wait briefly for its result, so N consoles cost one query per interval, not N.
+
+Bounds: a key is made from the call's arguments bound to the function's parameters (defaults
+filled in, numpy scalars as Python values), so one input is one key however it was passed. The
+last-good copy of a call with its default arguments (what every page shows) is kept
+`stale_keep_s`; that of any other input (a county, a period, a search) only
+`last_good_per_input_s`, so distinct inputs do not pile up for days. The number of entries is
+bounded by the backend (`datasources/cache_backends.py`).
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
+import numbers
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from typing import ParamSpec, TypeVar
 
 import pandas as pd
 from cachelib import BaseCache
-from flask_caching.backends import NullCache, RedisCache, SimpleCache
+from flask_caching.backends import NullCache, SimpleCache
 
 from core.errors import WarehouseUnavailable
+from datasources.cache_backends import BoundedRedisCache, FailoverCache
 from datasources.warehouse import Warehouse
 
 P = ParamSpec("P")
@@ -29,19 +39,53 @@ T = TypeVar("T")
 _WAIT_FOR_PEER_S = 0.05
 
 
-def make_cache(url: str | None) -> BaseCache:
-    """The cache backend for a `cache.url`: Redis when given, else in-process."""
-    if url and url.startswith(("redis://", "rediss://")):
-        import redis
+def make_cache(url: str | None, *, max_entries: int = 2000, retry_s: float = 5.0) -> BaseCache:
+    """The cache backend for a `cache.url`: Redis (in-process while it is down) when given, else in-process.
 
-        return RedisCache(host=redis.Redis.from_url(url), key_prefix="cockpit:")
+    At most `max_entries` memoized entries are kept, the oldest dropped first; Redis, once
+    failed, is tried again after `retry_s`.
+    """
+    if url and url.startswith(("redis://", "rediss://")):
+        return FailoverCache(BoundedRedisCache.from_url(url, max_entries), SimpleCache(threshold=max_entries),
+                             retry_s=retry_s)
     if url and url.startswith("null://"):
         return NullCache()
-    return SimpleCache(threshold=5000)
+    return SimpleCache(threshold=max_entries)
 
 
-def _key(wh: Warehouse, func: Callable[..., object], args: tuple, kwargs: dict) -> str:
-    digest = hashlib.sha256(repr((args, sorted(kwargs.items()))).encode()).hexdigest()[:24]
+def normal(value: object) -> object:
+    """`value` in one canonical form for a cache key: numpy scalars as Python, sequences as tuples."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return tuple(normal(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted((normal(v) for v in value), key=repr))
+    if isinstance(value, Mapping):
+        return tuple(sorted(((str(k), normal(v)) for k, v in value.items()), key=repr))
+    return repr(value)
+
+
+def _bound_inputs(signature: inspect.Signature, wh: Warehouse, args: tuple, kwargs: dict) -> tuple[tuple, bool]:
+    """The call's inputs in canonical form, and whether they are all the parameters' defaults."""
+    bound = signature.bind(wh, *args, **kwargs)
+    given = dict(bound.arguments)
+    bound.apply_defaults()
+    inputs = tuple((name, normal(value)) for name, value in list(bound.arguments.items())[1:])
+    defaults = all(signature.parameters[name].default is not inspect.Parameter.empty
+                   and normal(signature.parameters[name].default) == normal(value)
+                   for name, value in list(given.items())[1:])
+    return inputs, defaults
+
+
+def _key(wh: Warehouse, func: Callable[..., object], inputs: tuple) -> str:
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:24]
     return f"ck:{wh.cache_id}:{func.__module__}.{func.__qualname__}:{digest}"
 
 
@@ -80,9 +124,13 @@ def dataset(name: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Memoize a data function `f(wh, *simple_values)` under the TTL of dataset `name`."""
 
     def decorate(func: Callable[..., R]) -> Callable[..., R]:
+        signature = inspect.signature(func)
+
         @functools.wraps(func)
         def wrapper(wh: Warehouse, *args: object, **kwargs: object) -> R:
-            key = _key(wh, func, args, kwargs)
+            inputs, defaults = _bound_inputs(signature, wh, args, kwargs)
+            key = _key(wh, func, inputs)
+            keep_s = wh.stale_keep_s if defaults else min(wh.stale_keep_s, wh.last_good_per_input_s)
 
             def store(value: R) -> None:
                 value.attrs["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -90,7 +138,8 @@ def dataset(name: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
                 ttl = wh.ttl_s.get(name, 60)
                 if ttl > 0:  # cachelib reads 0 as "never expires"; here it means "do not cache"
                     wh.cache.set(key, value, timeout=ttl)
-                wh.cache.set(key + ":last-good", value, timeout=wh.stale_keep_s)
+                if keep_s > 0:  # 0 would mean "for ever" to cachelib
+                    wh.cache.set(key + ":last-good", value, timeout=keep_s)
 
             try:
                 return single_flight(wh.cache, key, lambda: func(wh, *args, **kwargs),

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from core.contract import CONTRACT
 from core.errors import MissingSchema, WarehouseUnavailable
-from datasources.engines import create_warehouse_engine
+from datasources.engines import create_warehouse_engine, warehouse_alive, warehouse_down
 
 SCHEMA_TTL_S = 300
 
@@ -26,13 +26,14 @@ class Warehouse:
 
     def __init__(self, url: str, *, cache: BaseCache, ttl_s: Mapping[str, int], stale_keep_s: int,
                  tables: Mapping[str, str] | None = None, statement_timeout_s: float = 20,
-                 pool_size: int = 5) -> None:
+                 pool_size: int = 5, last_good_per_input_s: int = 3600) -> None:
         self.url = url
         self.engine = create_warehouse_engine(url, statement_timeout_s=statement_timeout_s,
                                               pool_size=pool_size)
         self.cache = cache
         self.ttl_s = dict(ttl_s)
         self.stale_keep_s = stale_keep_s
+        self.last_good_per_input_s = last_good_per_input_s
         self.statement_timeout_s = statement_timeout_s
         self.table_names = dict(tables or {})
         # Identifies this warehouse in a cache shared by processes; never contains the password.
@@ -47,10 +48,9 @@ class Warehouse:
         """True when the warehouse answers a trivial query now."""
         try:
             with self.engine.connect() as conn:
-                conn.execute(sa.text("SELECT 1"))
+                return warehouse_alive(conn)
         except sa.exc.SQLAlchemyError:
             return False
-        return True
 
     def _physical(self, contract_name: str) -> tuple[str | None, str]:
         name = self.table_names.get(contract_name, contract_name)
@@ -67,11 +67,15 @@ class Warehouse:
         try:
             inspector = sa.inspect(self.engine)
             if not inspector.has_table(table, schema=schema):
+                if not self.ping():  # an emptied or unreadable warehouse lacks every table: it is down
+                    raise WarehouseUnavailable(f"{contract_name}: the warehouse answers with no tables")
                 found: frozenset[str] = frozenset()
             else:
                 found = frozenset(c["name"].lower() for c in inspector.get_columns(table, schema=schema))
-        except sa.exc.OperationalError as exc:
-            raise WarehouseUnavailable(str(exc.orig)) from exc
+        except sa.exc.DBAPIError as exc:
+            if warehouse_down(exc, self.engine.dialect.name):
+                raise WarehouseUnavailable(str(exc.orig)) from exc
+            raise
         self.cache.set(key, found, timeout=SCHEMA_TTL_S)
         return found or None
 
@@ -102,14 +106,12 @@ class Warehouse:
         return table.c[name] if name in table.c else sa.null().label(name)
 
     def read(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run a Core statement and return its rows; connection failures become WarehouseUnavailable."""
+        """Run a Core statement and return its rows; an unavailable warehouse raises WarehouseUnavailable."""
         try:
             with self.engine.connect() as conn:
                 result = conn.execute(statement, dict(params or {}))
                 return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        except sa.exc.OperationalError as exc:
-            raise WarehouseUnavailable(str(exc.orig)) from exc
         except sa.exc.DBAPIError as exc:
-            if exc.connection_invalidated:
+            if warehouse_down(exc, self.engine.dialect.name):
                 raise WarehouseUnavailable(str(exc.orig)) from exc
             raise

@@ -21,6 +21,9 @@ from datasources.users import upsert_user
 
 PG_ADMIN_URL = os.environ.get("COCKPIT_TEST_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# MariaDB stands in for the MySQL-protocol warehouses (Apache Doris, StarRocks): each run builds
+# its warehouses in throwaway databases of its own, dropped afterwards.
+MYSQL_ADMIN_URL = os.environ.get("COCKPIT_TEST_MYSQL_ADMIN_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 REDIS_URL = os.environ.get("COCKPIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DEMO_END_PERIOD = "2026-10"
 ADMIN_PASSWORD = "test-admin-pw"
@@ -53,19 +56,41 @@ def throwaway_pg_database(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def throwaway_mysql_database(prefix: str) -> Iterator[str]:
+    """A fresh MariaDB/MySQL database (utf8mb4) for the duration of the block; dropped afterwards."""
+    admin = sa.create_engine(MYSQL_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    name = f"{prefix}_{secrets.token_hex(5)}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        service_unavailable(f"MariaDB not reachable at {MYSQL_ADMIN_URL}: {exc.orig}")
+    try:
+        yield MYSQL_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}?charset=utf8mb4"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        admin.dispose()
+
+
 ENGINES = ("sqlite", "postgresql")
+# Warehouses are also read over the MySQL protocol (the app database is SQLite or PostgreSQL only).
+WAREHOUSE_ENGINES = (*ENGINES, "mysql")
 
 
 @contextmanager
 def built_warehouse(engine: str, build: Callable[[str], None], tmp_path_factory: pytest.TempPathFactory,
                     name: str) -> Iterator[str]:
-    """A warehouse filled by `build(url)` on SQLite or on a throwaway PostgreSQL database."""
+    """A warehouse filled by `build(url)` on SQLite or on a throwaway PostgreSQL or MariaDB database."""
     if engine == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp(name)}/wh.db"
         build(url)
         yield url
         return
-    with throwaway_pg_database(f"cockpit_test_{name}") as url:
+    throwaway = throwaway_mysql_database if engine == "mysql" else throwaway_pg_database
+    with throwaway(f"cockpit_test_{name}") as url:
         build(url)
         yield url
 

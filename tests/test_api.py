@@ -40,7 +40,7 @@ def test_everything_but_health_needs_sign_in(client: FlaskClient) -> None:
 
 def test_health(client: FlaskClient) -> None:
     assert client.get("/api/v1/health").json == {
-        "status": "ok", "warehouse": "ok", "data_as_of": "2026-11-21T04:00:00Z"}
+        "status": "ok", "warehouse": "ok", "data_as_of": "2026-11-21T04:00:00Z", "app_db": "ok", "cache": "in-process"}
 
 
 def test_summary_of_the_city_hand_computed(client: FlaskClient) -> None:
@@ -96,7 +96,8 @@ def test_outage_degrades_health_and_serves_last_good_summary(tiny_path: Path, ma
     for key in [k for k in warehouse.cache._cache if not k.endswith(":last-good")]:
         warehouse.cache.delete(key)
     health = client.get("/api/v1/health").json
-    assert health == {"status": "degraded", "warehouse": "unreachable", "data_as_of": "2026-11-21T04:00:00Z"}
+    assert health == {"status": "degraded", "warehouse": "unreachable", "data_as_of": "2026-11-21T04:00:00Z",
+                      "app_db": "ok", "cache": "in-process"}
     assert client.get("/api/v1/summary").json == before
     shutil.move(tiny_path.with_suffix(".away"), tiny_path)  # back: it recovers by itself
     for key in [k for k in warehouse.cache._cache if not k.endswith(":last-good")]:
@@ -108,7 +109,7 @@ def test_unreachable_at_start_still_serves(tmp_path: Path, make_config) -> None:
     app = create_app(make_config("postgresql+psycopg://postgres@127.0.0.1:1/none"))
     client = app.server.test_client()
     assert client.get("/api/v1/health").json == {"status": "degraded", "warehouse": "unreachable",
-                                                 "data_as_of": None}
+                                                 "data_as_of": None, "app_db": "ok", "cache": "in-process"}
     signed_in(client)
     response = client.get("/api/v1/summary")
     assert response.status_code == 503 and "unreachable" in response.json["error"]["message"]

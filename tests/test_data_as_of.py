@@ -69,7 +69,7 @@ def build_future_warehouse(url: str, column_type: str = "text") -> None:
 
 
 @pytest.fixture(params=[("sqlite", "text"), ("postgresql", "text"), ("postgresql", "timestamp"),
-                        ("postgresql", "timestamptz")], ids=lambda p: "-".join(p), scope="module")
+                        ("postgresql", "timestamptz"), ("mysql", "text")], ids=lambda p: "-".join(p), scope="module")
 def future_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine, column_type = request.param
     with built_warehouse(engine, lambda url: build_future_warehouse(url, column_type), tmp_path_factory,

@@ -20,7 +20,7 @@ from datasources.regions import children, top_region_code
 from datasources.status import warehouse_status
 from datasources.warehouse import Warehouse
 from services.alerts import count_by_level
-from tests.conftest import ENGINES, built_warehouse
+from tests.conftest import WAREHOUSE_ENGINES, built_warehouse
 from tests.tiny_warehouse import EXPECTED_PROJECT_STATES, build_tiny_warehouse
 
 TTL = {"regions": 60, "indicators": 60, "alerts": 60, "projects": 60, "quality": 60, "status": 60}
@@ -31,7 +31,7 @@ def open_warehouse(url: str, cache=None) -> Warehouse:
                      statement_timeout_s=10)
 
 
-@pytest.fixture(params=ENGINES, scope="module")
+@pytest.fixture(params=WAREHOUSE_ENGINES, scope="module")
 def tiny_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with built_warehouse(request.param, build_tiny_warehouse, tmp_path_factory, "tiny") as url:
         yield url

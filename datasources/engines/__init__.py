@@ -68,6 +68,25 @@ def create_appdb_engine(url: str) -> sa.Engine:
     return guard_after_fork(sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args))
 
 
+def warehouse_down(exc: sa.exc.DBAPIError, dialect_name: str) -> bool:
+    """Whether a failed warehouse statement means "unavailable" (serve the last good data), not a bug.
+
+    Connection failures and timeouts (OperationalError), a dropped connection, and for SQLite
+    a file that cannot be read (corrupt, truncated, replaced by something else).
+    """
+    if isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated:
+        return True
+    return _dialect(dialect_name) is sqlite and sqlite.unreadable(exc)
+
+
+def warehouse_alive(conn: sa.Connection) -> bool:
+    """Whether the warehouse answers a trivial query now (and, for SQLite, holds any tables)."""
+    if _dialect(conn.dialect.name) is sqlite:
+        return sqlite.alive(conn)
+    conn.execute(sa.text("SELECT 1"))
+    return True
+
+
 def insert_ignoring_duplicates(conn: sa.Connection, table: sa.TableClause, values: dict[str, Any]) -> None:
     """Insert a row unless one with the same key exists (the engine's own upsert form)."""
     dialect = _dialect(conn.dialect.name) or sqlite

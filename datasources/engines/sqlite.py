@@ -30,14 +30,37 @@ def _read_only_url(url: sa.URL) -> sa.URL:
     return url.set(database=f"file:{url.database}", query={**url.query, "mode": "ro", "uri": "true"})
 
 
+def _file_identity(path: str | None) -> tuple[int, int, int] | None:
+    """(device, inode, mtime) of the database file; None when there is no such file."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
+
+
 def warehouse_engine(url: sa.URL, statement_timeout_s: float) -> sa.Engine:
-    """A read-only engine whose statements are aborted after the timeout."""
+    """A read-only engine whose statements are aborted after the timeout.
+
+    A pooled connection is dropped when the file was replaced (another inode: a new copy moved
+    into place) or rewritten since it was opened, so readers never keep reading a file that is
+    gone; a missing file then reads as an unreachable warehouse.
+    """
+    path = url.database
     engine = sa.create_engine(_read_only_url(url), pool_pre_ping=True,
                               connect_args={"timeout": statement_timeout_s})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
         dbapi_conn.execute("PRAGMA query_only = ON")
+        record.info["file"] = _file_identity(path)
+
+    @event.listens_for(engine, "checkout")
+    def _check_file(_dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("file") != _file_identity(path):
+            raise sa.exc.DisconnectionError("the warehouse file was replaced or changed; reconnecting")
 
     @event.listens_for(engine, "before_cursor_execute")
     def _arm(conn: sa.Connection, *_args: Any) -> None:
@@ -88,6 +111,17 @@ def appdb_engine(url: sa.URL) -> sa.Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def unreadable(exc: sa.exc.DBAPIError) -> bool:
+    """Whether an error means the file cannot be read (corrupt, not a database, gone), not a bad query."""
+    name = getattr(exc.orig, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_CANTOPEN"))
+
+
+def alive(conn: sa.Connection) -> bool:
+    """A file with no tables at all (truncated to nothing, or a wrong path) is no warehouse."""
+    return bool(conn.execute(sa.text("SELECT count(*) FROM sqlite_master")).scalar())
 
 
 def insert_ignore(table: sa.TableClause, values: dict[str, Any]) -> sa.Executable:

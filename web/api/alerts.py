@@ -1,6 +1,7 @@
 """JSON API for the duty console: alerts with their combined status, one alert's detail, actions.
 
-GET  /api/v1/alerts?status=open|all&level=&category=&region=&since=
+GET  /api/v1/alerts?status=open|all&level=&category=&region=&since=&limit=&offset=
+     (a page of `limit` rows, at most api.max_page_size, from `offset`; `total` counts them all)
 GET  /api/v1/alerts/<alert_id>
 POST /api/v1/alerts/<alert_id>/actions  {"action": …, "dept_code": …, "level": …, "note": …, "request_id": …}
 """
@@ -22,12 +23,20 @@ from core.permissions import ACT_ON_ALERTS, VIEW
 from datasources.appdb import AppDatabaseError
 from services.alerts import act_on_alert, alert_detail, console_alerts
 from web.access import Forbidden, require, user_scope
-from web.api.common import ApiError, json_value, region_param
+from web.api.common import ApiError, error_response, json_value, region_param
 from web.auth import current_user
 from web.runtime import current_runtime
 
 api_alerts = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts")
 api_alerts.before_request(functools.partial(require, VIEW))
+
+
+def _app_db_unavailable(_exc: AppDatabaseError) -> tuple[Response, int]:
+    # The officers' actions cannot be read, so no list or detail could show a true status.
+    return error_response(503, "the application database is unavailable: alert states cannot be read now")
+
+
+api_alerts.register_error_handler(AppDatabaseError, _app_db_unavailable)
 
 LIST_FIELDS = ("alert_id", "category", "level", "title", "region_code", "occurred_at", "status",
                "acknowledged_at", "overdue")
@@ -90,10 +99,31 @@ def list_alerts() -> Response:
         raise ApiError(400, f"category must be one of {', '.join(ALERT_CATEGORIES)}, got {category!r}")
     # Without `region`, a scoped user's own region: a list holds only what they may see.
     region = region_param() if request.args.get("region") else user_scope()
+    limit, offset = _page_params()
     frame = console_alerts(rt.warehouse, rt.appdb.engine, rt.config.alert_ack_limit_min, datetime.now(UTC),
                            status=status, since=_since_param(), region_code=region, level=level, category=category)
-    return jsonify({"alerts": [_record(r, LIST_FIELDS) for r in frame.to_dict("records")],
+    total = len(frame)
+    page = frame.iloc[offset:offset + limit]
+    return jsonify({"alerts": [_record(r, LIST_FIELDS) for r in page.to_dict("records")],
+                    "total": total, "limit": limit, "offset": offset,
+                    "next_offset": offset + limit if offset + limit < total else None,
                     "skipped": frame.attrs.get("skipped", {}), "stale": bool(frame.attrs.get("stale"))})
+
+
+def _int_param(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not low <= int(raw) <= high:
+        raise ApiError(400, f"{name} must be an integer from {low} to {high}, got {raw[:40]!r}")
+    return int(raw)
+
+
+def _page_params() -> tuple[int, int]:
+    """`limit` (default api.page_size, at most api.max_page_size) and `offset` (≥ 0) of a list."""
+    settings = current_runtime().config.production
+    limit = _int_param("limit", settings.api_page_size, 1, settings.api_max_page_size)
+    return limit, _int_param("offset", 0, 0, 10**9)
 
 
 def _detail_json(alert_id: str) -> dict[str, Any]:
@@ -161,7 +191,14 @@ def post_action(alert_id: str) -> Response:
         raise Forbidden(t("access.region_denied", region=alert_id)) from exc
     except InvalidAction as exc:
         raise ApiError(409 if exc.conflict else 400, t(exc.key, "en", **exc.values)) from exc
-    except AppDatabaseError as exc:
-        raise ApiError(503, "the application database cannot be written now; retry with the same request_id") from exc
+    except AppDatabaseError:
+        # Not saved: the client keeps the action and retries with this request_id, which is
+        # recorded once however often it arrives (docs/deployment.md, "Faults").
+        body = {"error": {"status": 503, "message": t("production.action_not_saved", "en")},
+                "request_id": request_id, "saved": False, "retry": True}
+        response = jsonify(body)
+        response.status_code = 503
+        response.headers["Retry-After"] = "10"
+        return response
     return jsonify({"request_id": request_id, "duplicate": result.duplicate, "state": _record(result.state),
                     "alert": _detail_json(alert_id)})

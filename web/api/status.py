@@ -7,6 +7,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from core.permissions import VIEW
 from core.values import number_or_none
+from datasources.appdb import AppDatabaseError
+from datasources.cache_backends import cache_state
 from datasources.indicators import latest_values
 from datasources.projects import count_by_state, project_status
 from datasources.regions import top_region_code
@@ -19,13 +21,31 @@ from web.runtime import current_runtime
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+def _app_db_unavailable(_exc: AppDatabaseError) -> tuple[Response, int]:
+    return error_response(503, "the application database is unavailable: alert states cannot be read now")
+
+
+api.register_error_handler(AppDatabaseError, _app_db_unavailable)
+
+
 @api.get("/health")
 def health() -> Response:
-    """Warehouse reachability and freshness; public, for load balancers and monitoring."""
-    status = warehouse_status(current_runtime().warehouse)
-    return jsonify({"status": "ok" if status.reachable else "degraded",
+    """Reachability of the warehouse, the app database and the shared cache, and the data's freshness.
+
+    Public, for load balancers and monitoring. Always 200 while the process serves: "degraded"
+    names what is down (the cockpit keeps serving on the last good data, without the shared
+    cache, or read-only without the app database).
+    """
+    rt = current_runtime()
+    status = warehouse_status(rt.warehouse)
+    app_db = rt.appdb.ping()
+    cache = cache_state(rt.warehouse.cache)
+    healthy = status.reachable and app_db and cache != "unreachable"
+    return jsonify({"status": "ok" if healthy else "degraded",
                     "warehouse": "ok" if status.reachable else "unreachable",
-                    "data_as_of": status.data_as_of})
+                    "data_as_of": status.data_as_of,
+                    "app_db": "ok" if app_db else "unreachable",
+                    "cache": cache})
 
 
 @api.get("/summary")
