@@ -71,9 +71,13 @@ def map_view(borders: dict[str, Any] | None, alerts: pd.DataFrame,
 
 def console_view(live: pd.DataFrame, view: pd.DataFrame, now: datetime, *, lang: str, tz: str,
                  region_names: Mapping[str, str], borders: dict[str, Any] | None,
-                 region_point: tuple[float, float] | None, tile_url: str | None) -> dict[str, Any]:
-    """List rows (and a key per row), counts, map figure, browser feed and notes for one view."""
-    rows: list[Any] = [alert_row(r, region_names, lang, tz, now) for r in view.head(MAX_ROWS).to_dict("records")]
+                 region_point: tuple[float, float] | None, tile_url: str | None,
+                 orders: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
+    """List rows (and a key per row), counts, map figure, browser feed and notes for one view
+    (`orders`: open dispatch orders per alert id, shown on their rows)."""
+    orders = orders or {}
+    rows: list[Any] = [alert_row(r, region_names, lang, tz, now, orders.get(str(r["alert_id"])))
+                       for r in view.head(MAX_ROWS).to_dict("records")]
     notes: list[Any] = []
     if view.empty:
         rows = [panel_message(t("alerts.none", lang), "info")]

@@ -68,8 +68,10 @@ def age_label(occurred_at: object, now: datetime, lang: str) -> str:
 
 
 def alert_row(row: Mapping[str, Any], region_names: Mapping[str, str], lang: str, tz: str,
-              now: datetime) -> html.Div:
-    """One line of the live list, coloured by level; clicking it opens the detail drawer."""
+              now: datetime, orders: Mapping[str, int] | None = None) -> html.Div:
+    """One line of the live list, coloured by level; clicking it opens the detail drawer.
+
+    `orders`: the alert's open dispatch orders ({"open", "overdue"}), shown as a badge."""
     key = level_key(row.get("level"))
     overdue = bool(row.get("overdue"))
     alert_id = str(row["alert_id"])
@@ -85,6 +87,8 @@ def alert_row(row: Mapping[str, Any], region_names: Mapping[str, str], lang: str
                      className="alert-meta"),
         ], className="alert-main"),
         html.Span(t("alerts.overdue", lang), className="alert-overdue") if overdue else None,
+        html.Span(t("dispatch.open_count", lang, n=orders["open"]), className="alert-dispatch"
+                  + (" is-overdue" if orders["overdue"] else "")) if orders else None,
         html.Span(status_label(row.get("status"), lang), className=f"alert-status status-{row.get('status')}"),
     ], id={"type": "alerts-row", "id": alert_id}, n_clicks=0, **{"data-alert-id": alert_id},
         className=f"alert-row level-{key}" + (" is-overdue" if overdue else ""), role="button")
@@ -191,8 +195,9 @@ def detail_view(alert: Mapping[str, Any], *, region_name: str, actions: pd.DataF
                 dept: Mapping[str, Any] | None, resources: pd.DataFrame | None, cameras: pd.DataFrame | None,
                 lang: str, tz: str, radius_km: float, tile_url: str | None,
                 stream_url_template: str | None, dept_names: Mapping[str, str],
-                borders: dict[str, Any] | None = None) -> html.Div:
-    """Everything about one alert: facts, position, responsible department, timeline, what is near."""
+                borders: dict[str, Any] | None = None, orders_block: Any = None) -> html.Div:
+    """Everything about one alert: facts, position, responsible department, timeline (with its
+    dispatch orders, `orders_block`), what is near."""
     key = level_key(alert.get("level"))
     status = alert.get("status")
     warehouse_status = alert.get("warehouse_status")
@@ -226,7 +231,7 @@ def detail_view(alert: Mapping[str, Any], *, region_name: str, actions: pd.DataF
         _field(t("alerts.d.description", lang), str(alert.get("description") or MISSING)),
         html.Section([html.H3(t("alerts.d.dept", lang)), *dept_block], className="detail-section"),
         html.Section([html.H3(t("alerts.d.timeline", lang)),
-                      timeline_list(alert, actions, lang, tz, dept_names)], className="detail-section"),
+                      timeline_list(alert, actions, lang, tz, dept_names), orders_block], className="detail-section"),
     ]
     if not has_position:
         sections.append(html.Div(t("alerts.d.no_position", lang), className="panel-message"))

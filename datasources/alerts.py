@@ -5,8 +5,6 @@ tables that change rarely). What the cockpit makes of them is in `services/alert
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 import sqlalchemy as sa
 
@@ -102,7 +100,7 @@ def departments(wh: Warehouse) -> pd.DataFrame:
 
 
 def _near(wh: Warehouse, contract_name: str, columns: list[str], lon: float, lat: float,
-          radius_km: float, equals: Mapping[str, str] | None = None) -> pd.DataFrame:
+          radius_km: float) -> pd.DataFrame:
     """Rows of a table with lon/lat within `radius_km`, nearest first, with distance_km.
 
     SQL keeps only the bounding box of the circle (plain comparisons any engine can index);
@@ -113,8 +111,6 @@ def _near(wh: Warehouse, contract_name: str, columns: list[str], lon: float, lat
     stmt = sa.select(*[wh.col(t, c) for c in columns]).where(
         t.c.lat.between(sa.bindparam("lat0"), sa.bindparam("lat1")),
         t.c.lon.between(sa.bindparam("lon0"), sa.bindparam("lon1")))
-    for name, value in (equals or {}).items():
-        stmt = stmt.where(t.c[name] == value)
     rows = wh.read(stmt, {"lat0": lat0, "lat1": lat1, "lon0": lon0, "lon1": lon1})
     rows = rows.dropna(subset=["lon", "lat"])
     rows["distance_km"] = haversine_km(lon, lat, rows["lon"].to_numpy(), rows["lat"].to_numpy())
@@ -130,10 +126,10 @@ def resources_near(wh: Warehouse, lon: float, lat: float, radius_km: float) -> p
 
 @dataset("regions")
 def cameras_near(wh: Warehouse, lon: float, lat: float, radius_km: float, limit: int) -> pd.DataFrame:
-    """The `limit` nearest online cameras within the radius."""
-    return _near(wh, "dim_camera", ["camera_id", "name", "region_code", "lon", "lat", "kind", "stream_url",
-                                    "owner_dept"], lon, lat, radius_km,
-                 equals={"status": "online"}).head(limit)
+    """The `limit` nearest cameras within the radius, online or not (an offline one is listed with
+    its status, so the reader sees why it cannot play)."""
+    return _near(wh, "dim_camera", ["camera_id", "name", "region_code", "lon", "lat", "kind", "status",
+                                    "stream_url", "owner_dept"], lon, lat, radius_km).head(limit)
 
 
 @dataset("alerts")

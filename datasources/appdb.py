@@ -155,12 +155,59 @@ def _migration_4(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _migration_5(conn: Connection) -> None:
+    # Video dispatch (issue 10, datasources/dispatch.py): an order's deadline; the departments
+    # and resources it names (one order may name several; their names as they were then); and
+    # each status it went through, with who, when and the request that set it (replays count once).
+    conn.exec_driver_sql("ALTER TABLE dispatch_order ADD COLUMN deadline "
+                         + sa.DateTime(timezone=True).compile(dialect=conn.dialect))
+    md = sa.MetaData()
+    sa.Table("dispatch_order", md, sa.Column("id", sa.Integer, primary_key=True))  # exists: only for the keys
+    target = sa.Table("dispatch_target", md,
+                      sa.Column("id", sa.Integer, primary_key=True),
+                      sa.Column("dispatch_id", sa.Integer, sa.ForeignKey("dispatch_order.id"), nullable=False,
+                                index=True),
+                      sa.Column("kind", sa.String(16), nullable=False),
+                      sa.Column("code", sa.String(64), nullable=False),
+                      sa.Column("name", sa.String(256)))
+    event = sa.Table("dispatch_event", md,
+                     sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("dispatch_id", sa.Integer, sa.ForeignKey("dispatch_order.id"), nullable=False,
+                               index=True),
+                     sa.Column("status", sa.String(32), nullable=False),
+                     sa.Column("username", sa.String(64), nullable=False),
+                     sa.Column("at", UtcDateTime, nullable=False),
+                     sa.Column("note", sa.Text),
+                     sa.Column("request_id", sa.String(64), nullable=False, unique=True))
+    md.create_all(conn, tables=[target, event])
+
+
+def _migration_6(conn: Connection) -> None:
+    # Annotations: notes pinned to a month of an indicator, for one region or (no region) all,
+    # with who wrote them and when (datasources/annotations.py); only the author edits one.
+    md = sa.MetaData()
+    sa.Table("app_user", md, sa.Column("username", sa.String(64), primary_key=True))  # exists: for the key
+    note = sa.Table("annotation", md,
+                    sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("indicator_code", sa.String(64), nullable=False),
+                    sa.Column("region_code", sa.String(12)),
+                    sa.Column("period", sa.String(7), nullable=False),
+                    sa.Column("text", sa.Text, nullable=False),
+                    sa.Column("created_by", sa.String(64), sa.ForeignKey("app_user.username"), nullable=False),
+                    sa.Column("created_at", UtcDateTime, nullable=False),
+                    sa.Column("updated_at", UtcDateTime, nullable=False),
+                    sa.Index("ix_annotation_indicator_region", "indicator_code", "region_code"))
+    md.create_all(conn, tables=[note])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "users, audit log, settings, alert actions, dispatch orders", _migration_1),
     Migration(2, "alert state for the duty console", _migration_2),
     Migration(3, "access control: personal data, session version, account source, audit object",
               _migration_3),
     Migration(4, "login throttle: failed sign-ins per user name and client address", _migration_4),
+    Migration(5, "video dispatch: order deadline, targets and status history", _migration_5),
+    Migration(6, "annotations: notes on an indicator's time axis, with author and time", _migration_6),
 ]
 
 # Query-side views of the tables this module uses (the DDL lives in the migrations).

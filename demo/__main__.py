@@ -57,10 +57,15 @@ def _ensure(_args: argparse.Namespace) -> int:
     from demo.bootstrap import ensure_demo_warehouse
 
     try:
-        ensure_demo_warehouse(load_config())
+        config = load_config()
+        ensure_demo_warehouse(config)
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2
+    if config.video.demo_clips == "on" or (config.video.demo_clips == "auto" and config.uses_demo_warehouse):
+        from demo.media import ensure_clips
+
+        ensure_clips()  # the video wall's demo streams (docs/dispatch.md)
     return 0
 
 

@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from components.alerts import ACTION_BUTTONS, detail_frame, detail_view, level_label, new_token, status_label
 from components.cards import panel_message
+from components.dispatch_orders import alert_orders_block
 from components.panels import failure_panel
 from core.alert_lifecycle import NOTE_MAX_CHARS
 from core.contract import is_alert_id
@@ -27,7 +28,9 @@ from core.values import is_missing
 from datasources.appdb import AppDatabaseError
 from datasources.boundaries import region_boundaries
 from services.alerts import act_on_alert, alert_detail
+from services.dispatch import alert_orders
 from services.lookups import dept_options, region_names
+from services.video import wall_link_template
 from web.access import home_region, no_access_panel, user_scope
 from web.audit import client_address
 from web.auth import current_user
@@ -49,10 +52,10 @@ def layout(alert_id: str | None = None, **_query: str) -> html.Div:
     ], className="alerts-detail-page")
 
 
-def _signature(detail: Any) -> str:
+def _signature(detail: Any, orders: list[dict[str, Any]]) -> str:
     alert = detail.alert
     parts = (alert.get("status"), alert.get("level"), alert.get("dept_code"), alert.get("overdue"),
-             len(detail.actions), detail.missing)
+             len(detail.actions), detail.missing, [(o["status"], o["overdue"]) for o in orders])
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
@@ -71,6 +74,7 @@ def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
     try:
         detail = alert_detail(rt.warehouse, rt.appdb.engine, alert_id, cfg.alert_ack_limit_min,
                               datetime.now(UTC), cfg.nearby_radius_km, cfg.nearby_cameras, scope=user_scope())
+        orders = alert_orders(rt.appdb.engine, alert_id, datetime.now(UTC))
     except UnknownAlert:
         return panel_message(t("alerts.d.unknown", lang, id=alert_id)), None, {"display": "none"}
     except OutOfScope:
@@ -81,7 +85,7 @@ def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
         return no_update, no_update, no_update
     except (MissingSchema, WarehouseUnavailable) as exc:
         return failure_panel(exc, lang), None, {"display": "none"}
-    sig = _signature(detail)
+    sig = _signature(detail, orders)
     if sig == shown and ctx.triggered_id == "alert-detail-tick":
         raise PreventUpdate
     names = region_names(rt.warehouse, lang)
@@ -90,8 +94,9 @@ def show_detail(alert_id: str | None, _tick: int | None, _version: int | None,
     body = detail_view(detail.alert, region_name=names.get(code, code), actions=detail.actions, dept=detail.dept,
                        resources=detail.resources, cameras=detail.cameras, lang=lang, tz=cfg.timezone,
                        radius_km=cfg.nearby_radius_km, tile_url=cfg.tile_url,
-                       stream_url_template=cfg.stream_url_template, dept_names=dept_names,
-                       borders=None if is_missing(detail.alert.get("lon")) else _county_borders(rt))
+                       stream_url_template=wall_link_template(cfg), dept_names=dept_names,
+                       borders=None if is_missing(detail.alert.get("lon")) else _county_borders(rt),
+                       orders_block=alert_orders_block(orders, alert_id, lang, cfg.timezone))
     return body, sig, {"display": "block"}
 
 

@@ -52,6 +52,7 @@ from datasources.boundaries import region_boundaries
 from datasources.cache import single_flight
 from datasources.regions import children, find_region
 from services.alerts import combine, console_alerts, daily_counts, live_from, live_inputs, response_times
+from services.dispatch import open_orders_by_alert
 from services.lookups import dept_options, region_names
 from services.runtime import Runtime
 from web.access import check_region, home_region, user_scope
@@ -222,8 +223,9 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
     try:
         # A scoped officer's live feed (and its announcements) holds only the alerts of their region.
         alerts, states = live_inputs(rt.warehouse, rt.appdb.engine, scope)
+        orders = open_orders_by_alert(rt.appdb.engine, now)  # open dispatch orders, shown on their rows
         # Most ticks and pushes change nothing for this view: tell from the inputs, before any work on them.
-        sig = signature(alerts, states, filters, home_region(), step, lang, alerts.attrs.get("stale"))
+        sig = signature(alerts, states, orders, filters, home_region(), step, lang, alerts.attrs.get("stale"))
         unchanged = ctx.triggered_id in ("alerts-tick", "alerts-push")
         if filters["status"] == "open" and sig == shown and unchanged:
             raise PreventUpdate
@@ -236,7 +238,7 @@ def refresh(_tick: int | None, _pushed: str | None, level: str | None, category:
         def render(live: pd.DataFrame, rows: pd.DataFrame) -> dict[str, Any]:
             return console_view(live, rows, now, lang=lang, tz=cfg.timezone,
                                 region_names=region_names(rt.warehouse, lang), borders=_county_borders(rt),
-                                region_point=_region_point(rt), tile_url=cfg.tile_url)
+                                region_point=_region_point(rt), tile_url=cfg.tile_url, orders=orders)
 
         if filters["status"] == "open":
             # Consoles showing the same view need the same changes: worked out once, then shared.

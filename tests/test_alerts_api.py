@@ -70,8 +70,9 @@ def test_detail_with_nearby_resources_and_cameras(client: FlaskClient) -> None:
     assert [r["resource_id"] for r in body["resources"]] == ["R0", "R1"]
     assert body["resources"][0]["distance_km"] == 0
     assert body["resources"][1]["distance_km"] == pytest.approx(0.1 * KM_PER_DEG, abs=1e-6)
-    assert [(c["camera_id"], round(c["distance_km"], 3)) for c in body["cameras"]] == \
-        [("C1", round(0.05 * KM_PER_DEG, 3))]
+    # The offline C2 is listed too (with its status), so the reader sees why it cannot play.
+    assert [(c["camera_id"], c["status"], round(c["distance_km"], 3)) for c in body["cameras"]] == \
+        [("C2", "offline", 0.0), ("C1", "online", round(0.05 * KM_PER_DEG, 3))]
     assert body["actions"] == [] and body["department"] is None
 
 

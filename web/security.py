@@ -59,6 +59,8 @@ def content_security_policy(config: Config, script_hashes: list[str]) -> str:
     """The CSP header value: this site only, plus the tile server, Dash's inline-script hashes and portals."""
     tiles = tile_origin(config.tile_url)
     also_tiles = f" {tiles}" if tiles else ""
+    # The video wall's stream hosts (video.media_origins): <video> loads from them, mpegts.js fetches FLV.
+    media = "".join(f" {origin}" for origin in config.video.media_origins)
     directives = {
         "default-src": "'self'",
         # Dash's inline scripts (renderer start, inline clientside callbacks) by hash; no 'unsafe-inline'.
@@ -66,7 +68,9 @@ def content_security_policy(config: Config, script_hashes: list[str]) -> str:
         # React style attributes and plotly's injected <style> elements.
         "style-src": "'self' 'unsafe-inline'",
         "img-src": f"'self' data: blob:{also_tiles}",
-        "connect-src": f"'self'{also_tiles}",
+        "connect-src": f"'self'{also_tiles}{media}",
+        # mpegts.js plays through Media Source Extensions, whose media are blob: URLs.
+        "media-src": f"'self' blob:{media}",
         # MapLibre (plotly's map traces) starts its workers from blob: URLs; child-src for
         # browsers without worker-src (Safari before 15.5).
         "worker-src": "'self' blob:",
