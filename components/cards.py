@@ -8,7 +8,14 @@ from dash import html
 
 from components.formatting import MISSING, format_number, format_pct, period_label
 from core.colours import DEFAULT_RULES, ColourRules, progress_tone, tone_class
-from core.comparison import change_figure, indicator_decimals, indicator_kind, year_change
+from core.comparison import (
+    change_figure,
+    growth_rate_change,
+    indicator_decimals,
+    indicator_kind,
+    is_growth_rate,
+    year_change,
+)
 from core.i18n import t
 from core.rules import change_tone
 from core.values import is_missing, localized_name, localized_unit
@@ -26,6 +33,13 @@ def kpi_card(row: Mapping[str, object], href: str, lang: str, rules: ColourRules
     kind, decimals = indicator_kind(row), indicator_decimals(row)
     yoy = year_change(kind, row.get("value"), row.get("value_last_year"), row.get("yoy_pct"))
     yoy_text = format_pct(yoy, signed=True) if kind == "pct" else change_figure(kind, yoy, lang, decimals)
+    label = t("overview.yoy", lang) + " "
+    if kind == "pp" and is_growth_rate(row.get("name"), row.get("name_en")):
+        # A growth rate is itself a change over the year: it compares with the previous period
+        # of the same year, in the bureau's words (比1—9月加快0.3个百分点).
+        yoy, yoy_text = growth_rate_change(row, row.get("value"), row.get("value_previous"),
+                                           row.get("previous_period"), lang)
+        label = ""
     tone = change_tone(yoy, bool(row.get("higher_is_better")))
     arrow = "" if is_missing(yoy) or yoy == 0 else ("▲ " if float(yoy) > 0 else "▼ ")  # type: ignore[arg-type]
     children: list = [
@@ -36,7 +50,7 @@ def kpi_card(row: Mapping[str, object], href: str, lang: str, rules: ColourRules
             html.Span(period_label(row.get("period"), str(row.get("frequency")),  # type: ignore[arg-type]
                                    bool(row.get("cumulative")), lang) if has_data else t("overview.no_data", lang),
                       className="kpi-period"),
-            html.Span([t("overview.yoy", lang), " ", arrow, yoy_text], className=f"kpi-yoy tone-{tone}"),
+            html.Span([label, arrow, yoy_text], className=f"kpi-yoy tone-{tone}"),
         ], className="kpi-meta"),
     ]
     completion = row.get("completion_pct")

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.colours import legend_annotation, legend_items
+from components.economy_notes import NOTE_AXIS, note_layer, yoy_axis_suffix, yoy_line
 from components.formatting import MISSING, format_number, format_pct, period_label
 from core.colours import (
     DEFAULT_RULES,
@@ -21,12 +22,13 @@ from core.colours import (
 )
 from core.comparison import (
     change_figure,
-    change_pp,
     change_text,
+    growth_rate_change,
     index_change,
     indicator_decimals,
     indicator_kind,
     is_growth_rate,
+    measure_column,
     year_change,
 )
 from core.forecast import Forecast
@@ -97,10 +99,13 @@ def _hover(unit: str, decimals: int = 2, field: str = "y") -> str:
     return "%{x}<br>%{" + field + f":,.{decimals}f}} " + unit + "<extra></extra>"
 
 
-def trend_figure(frame: pd.DataFrame, indicator: Mapping[str, Any], lang: str) -> Figure:
-    """Values by period (bars; missing periods are gaps), YoY on a second axis, the annual target.
+def trend_figure(frame: pd.DataFrame, indicator: Mapping[str, Any], lang: str,
+                 notes: Sequence[Mapping[str, Any]] = ()) -> Figure:
+    """Values by period (bars; missing periods are gaps), YoY on a second axis, the annual target,
+    and the `notes` (datasources/annotations.py rows) as dotted lines with hover text.
 
-    An index (base 100) is drawn around 100: its bars rise or fall from 100, not from zero."""
+    An index (base 100) is drawn around 100: its bars rise or fall from 100, not from zero. The
+    YoY line is coloured by meaning and a rate's is in points (components/economy_notes.py)."""
     unit, decimals = localized_unit(indicator["unit"], lang), indicator_decimals(indicator)
     x, values = list(frame["period"]), _values(frame["value"])
     bar: dict[str, Any] = {"type": "bar", "x": x, "y": values, "name": t("economy.value", lang),
@@ -113,14 +118,17 @@ def trend_figure(frame: pd.DataFrame, indicator: Mapping[str, Any], lang: str) -
         data.append({"type": "scatter", "x": x, "y": _values(frame["target"]), "name": t("economy.target", lang),
                      "mode": "lines", "line": {"color": TARGET, "dash": "dash", "shape": "hv"},
                      "connectgaps": False, "hovertemplate": _hover(unit, decimals)})
-    if frame["yoy_pct"].notna().any():
-        data.append({"type": "scatter", "x": x, "y": _values(frame["yoy_pct"]), "name": t("economy.yoy", lang),
-                     "yaxis": "y2", "mode": "lines+markers", "connectgaps": False,
-                     "line": {"color": GOOD, "width": 2}, "hovertemplate": "%{x}<br>%{y:+.1f}%<extra></extra>"})
-    return _figure(data, yaxis={"title": {"text": unit}}, height=400, bargap=0.25,
+    line = yoy_line(frame, indicator, lang)
+    if line is not None:
+        data.append(line)
+    shapes, marks = note_layer(notes, x, lang)
+    if marks is not None:
+        data.append(marks)
+    return _figure(data, yaxis={"title": {"text": unit}}, height=400, bargap=0.25, shapes=shapes,
                    xaxis={"automargin": True, "tickangle": -45, "nticks": 16},
-                   margin={"l": 56, "r": 50, "t": 30, "b": 40},
-                   yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "ticksuffix": "%",
+                   margin={"l": 56, "r": 50, "t": 30, "b": 40}, yaxis3=NOTE_AXIS,
+                   yaxis2={"overlaying": "y", "side": "right", "showgrid": False,
+                           "ticksuffix": yoy_axis_suffix(indicator, lang),
                            "tickmode": "auto", "nticks": 6, "zeroline": False})
 
 
@@ -167,7 +175,7 @@ def forecast_figure(this_year: pd.DataFrame, forecast: Forecast, indicator: Mapp
     periods = sorted(set(this_year["period"]) | {p[0] for p in forecast.path})
     return _figure(data, yaxis={"title": {"text": unit}}, height=230, shapes=shapes, annotations=notes,
                    margin={"l": 56, "r": 20, "t": 30, "b": 30},
-                   xaxis={"categoryorder": "array", "categoryarray": periods})
+                   xaxis={"categoryorder": "array", "categoryarray": periods, "nticks": 6, "tickangle": 0})
 
 
 def forecast_sentence(forecast: Forecast, indicator: Mapping[str, Any], lang: str) -> str:
@@ -200,11 +208,11 @@ def headline_figures(head: Headline, indicator: Mapping[str, Any], lang: str,
     yoy_label, yoy = t("economy.yoy", lang), year_change(kind, head.value, head.value_last_year, head.yoy_pct)
     yoy_text = format_pct(yoy, signed=True) if kind == "pct" else change_figure(kind, yoy, lang, decimals)
     if kind == "pp" and is_growth_rate(indicator.get("name"), indicator.get("name_en")):
-        yoy_label, yoy = t("compare.vs_previous", lang), change_pp(head.value, head.value_previous)
-        previous = (period_label(head.previous_period, str(indicator["frequency"]), bool(indicator["cumulative"]),
-                                 lang) if head.previous_period else "")
+        # Against the previous period of the same year (比1—9月加快0.3个百分点); January has none.
+        same_year = head.previous_period if (head.previous_period or "")[:4] == head.period[:4] else None
+        yoy_label = t("compare.vs_previous", lang)
+        yoy, change_note = growth_rate_change(indicator, head.value, head.value_previous, same_year, lang)
         yoy_text = change_figure(kind, yoy, lang, decimals)
-        change_note = change_text(kind, yoy, lang, decimals, growth=True, previous=previous)
     elif kind != "pct":
         change_note = change_text(kind, yoy, lang, decimals)
     items = [
@@ -255,29 +263,33 @@ def ranking_figure(comparison: pd.DataFrame, measure: str, indicator: Mapping[st
     if ranked.empty:
         return None
     names = [region_label(r, lang) for r in ranked.to_dict("records")]
-    values = _values(ranked[measure])
+    # Growth as the indicator compares: a rate's change in points, not its YoY percent.
+    values = _values(ranked[measure_column(measure) if measure_column(measure) in ranked else measure])
     better_high = bool(indicator["higher_is_better"])
     progress = time_progress_pct(str(ranked["period"].iloc[0])) if measure == "completion_pct" else None
     colours = measure_colours(values, measure, better_high, progress, rules)
     suffix = "" if measure != "value" else " " + localized_unit(indicator["unit"], lang)
+    kind, decimals = indicator_kind(indicator), indicator_decimals(indicator)
     bar = {"type": "bar", "x": values[::-1], "y": names[::-1], "orientation": "h",
            "customdata": list(ranked["region_code"])[::-1], "marker": {"color": colours[::-1]},
-           "text": [_measure_text(v, measure) for v in values][::-1], "textposition": "auto",
+           "text": [_measure_text(v, measure, kind, decimals, lang) for v in values][::-1], "textposition": "auto",
            "cliponaxis": False, "hovertemplate": "%{y}: %{text}" + suffix + "<extra></extra>"}
     shapes = [] if progress is None else [{"type": "line", "x0": progress, "x1": progress, "yref": "paper",
                                            "y0": 0, "y1": 1, "line": {"color": TARGET, "dash": "dot"}}]
     legend = legend_annotation(legend_items(measure, better_high, lang, progress, rules))
     return _figure([bar], height=max(400, 22 * len(names) + 50), showlegend=False, shapes=shapes,
                    annotations=[legend], margin={"l": 90, "r": 70, "t": 34, "b": 30},
-                   xaxis={"type": "linear", "ticksuffix": "%" if measure != "value" else ""})
+                   xaxis={"type": "linear", "ticksuffix": "%" if measure == "completion_pct" or (
+                       measure == "yoy_pct" and kind == "pct") else ""})
 
 
-def _measure_text(value: float | None, measure: str) -> str:
+def _measure_text(value: float | None, measure: str, kind: str = "pct", decimals: int = 1, lang: str = "zh") -> str:
+    """A bar's label: growth as its kind compares, completion in percent, a value with its indicator's digits."""
     if measure == "yoy_pct":
-        return format_pct(value, signed=True)
+        return format_pct(value, signed=True) if kind == "pct" else change_figure(kind, value, lang, decimals)
     if measure == "completion_pct":
         return format_pct(value)
-    return format_number(value)
+    return format_number(value, decimals)
 
 
 def _cell_style(field: str) -> dict[str, str]:
@@ -290,7 +302,8 @@ def _cell_colours(comparison: pd.DataFrame, indicator: Mapping[str, Any], rules:
     if comparison.empty:
         return []
     better_high = bool(indicator["higher_is_better"])
-    yoy = measure_colours(_values(comparison["yoy_pct"]), "yoy_pct", better_high)
+    yoy = measure_colours(_values(comparison[measure_column("yoy_pct")] if "yoy_change" in comparison
+                                  else comparison["yoy_pct"]), "yoy_pct", better_high)
     progress = time_progress_pct(str(comparison["period"].iloc[0]))
     done = measure_colours(_values(comparison["completion_pct"]), "completion_pct", better_high, progress, rules)
     return [{"yoy_colour": y if y != NO_DATA else None, "completion_colour": c if c != NO_DATA else None}

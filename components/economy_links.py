@@ -13,9 +13,11 @@ from components.economy import EMPTY_FIGURE, comparison_grid, indicator_name, ra
 from components.formatting import format_pct
 from components.maps import boundaries_notes, choropleth_figure
 from core.colours import DEFAULT_RULES, ColourRules, growth_tone, progress_tone, tone_class
+from core.comparison import change_figure, indicator_decimals, indicator_kind, measure_column
 from core.economy_view import EconomyView, view_href
 from core.i18n import t
 from core.rules import time_progress_pct
+from core.values import localized_unit
 
 
 def separator(lang: str) -> str:
@@ -50,10 +52,19 @@ def not_found(code_text: str, up: Mapping[str, Any] | None, lang: str) -> html.S
                         className="panel", id="economy-not-found")
 
 
-def _warning_text(w: Mapping[str, Any], name: str, ceiling: str, lang: str) -> str:
+def _change(value: object, change_kind: object, decimals: int, lang: str) -> str:
+    """A change over the year as its indicator compares: +1.2% (percent), +0.1个百分点 (points), +1.2 (index)."""
+    if change_kind in ("pp", "index"):
+        return change_figure(str(change_kind), value, lang, decimals)
+    return format_pct(value, signed=True)  # type: ignore[arg-type]
+
+
+def _warning_text(w: Mapping[str, Any], name: str, ceiling: str, lang: str, decimals: int = 1) -> str:
     if w["kind"] == "yoy_turned":
+        kind = w.get("change_kind")
         return t(f"economy.warn.yoy_turned{ceiling}", lang, indicator=name,
-                 previous=format_pct(w["yoy_previous_pct"], signed=True), now=format_pct(w["yoy_pct"], signed=True))
+                 previous=_change(w["yoy_previous_pct"], kind, decimals, lang),
+                 now=_change(w["yoy_pct"], kind, decimals, lang))
     if w["kind"] == "trailing":
         return t("economy.warn.trailing", lang, indicator=name, completion=format_pct(w["completion_pct"]),
                  progress=format_pct(w["time_progress_pct"]))
@@ -89,7 +100,8 @@ def warning_list(warnings: pd.DataFrame, catalogue: pd.DataFrame, region_names: 
         if w["kind"] == "bottom":
             bottom.setdefault(code, []).append(w)
             continue
-        text = _warning_text(w, names[code], "" if cat.at[code, "higher_is_better"] else "_bad", lang)
+        text = _warning_text(w, names[code], "" if cat.at[code, "higher_is_better"] else "_bad", lang,
+                             indicator_decimals(cat.loc[code].to_dict()))
         tone = tone_class(_warning_tone(w, cat.at[code, "higher_is_better"], rules))
         items.append(html.Li(dcc.Link(text, href=href, id={"type": "economy-warning", "kind": w["kind"],
                                                           "code": code}), className=f"warn-{w['kind']} {tone}"))
@@ -107,7 +119,6 @@ def warning_list(warnings: pd.DataFrame, catalogue: pd.DataFrame, region_names: 
 
 
 # A graph's style: shown (the map at its layout height) or hidden when its panel has nothing to draw.
-SHOWN: dict[str, str] = {}
 MAP_SHOWN = {"height": "400px"}
 HIDDEN = {"display": "none"}
 
@@ -133,16 +144,25 @@ def children_view(comparison: pd.DataFrame, geojson: Mapping[str, Any] | None, i
                               className="skipped-note"))
     skipped = skipped_note(comparison.attrs.get("skipped", {}), lang)
     rows = comparison_grid(comparison, indicator, lang, rules).rowData
-    ranking_out = (ranking, SHOWN, rows, notes + ([skipped] if skipped else []))
+    # The graph as tall as its figure: without a height a one-column (phone) layout collapses it.
+    ranking_out = (ranking, {"height": f"{ranking['layout']['height']}px"}, rows,
+                   notes + ([skipped] if skipped else []))
     if geojson is None or not geojson.get("features"):
         message = map_error or t("map.no_boundaries_level", lang)
         return ranking_out[:2] + (EMPTY_FIGURE, HIDDEN) + ranking_out[2:] + (panel_message(message, "info"),)
     frame = comparison.assign(region_name=[region_label(r, lang) for r in comparison.to_dict("records")])
     progress = time_progress_pct(str(comparison["period"].iloc[0]))
-    unit = "%" if measure != "value" else str(indicator["unit"])
-    values = dict(zip(comparison["region_code"], comparison[measure]))
+    points = measure == "yoy_pct" and indicator_kind(indicator) == "pp"  # a rate's change: points, not %
+    unit = (t("compare.pp.unit", lang) if points else "%" if measure != "value"
+            else localized_unit(indicator["unit"], lang))
+    column = measure_column(measure)
+    values = dict(zip(comparison["region_code"], comparison[column]))
     colouring = map_colouring(values, measure, bool(indicator["higher_is_better"]), lang, progress, rules, unit)
-    figure = choropleth_figure(dict(geojson), frame, measure, lang=lang, tile_url=tile_url, unit=unit,
+    if points:  # the colour bar's ends name points, not percent
+        colouring["colorbar"]["ticktext"] = [
+            text.replace("%", " " + unit) if i != 1 else text
+            for i, text in enumerate(colouring["colorbar"]["ticktext"])]
+    figure = choropleth_figure(dict(geojson), frame, column, lang=lang, tile_url=tile_url, unit=unit,
                                title=t(f"economy.measure.{measure}", lang), view_px=(560, 400), colouring=colouring)
     note = "；".join(boundaries_notes(dict(geojson), lang)) or None
     return ranking_out[:2] + (figure, MAP_SHOWN) + ranking_out[2:] + (note,)

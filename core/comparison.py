@@ -28,6 +28,10 @@ COUNT_UNITS = frozenset({"件", "个", "人", "户", "次", "人次", "家", "�
 WHOLE_UNITS = COUNT_UNITS | {"元"}
 GROWTH_WORDS = ("增速", "增长率", "增幅")
 MAX_DECIMALS = 6
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# A year-to-date quarter as the bureau names it: 一季度, 上半年, 前三季度, 全年.
+_QUARTERS_YTD = (("一季度", "Q1"), ("上半年", "H1"), ("前三季度", "Q1–Q3"), ("全年", "Full year"))
+_QUARTERS = (("一季度", "Q1"), ("二季度", "Q2"), ("三季度", "Q3"), ("四季度", "Q4"))
 
 
 def kind_of(unit: object, comparison: object = None) -> str:
@@ -111,6 +115,13 @@ def year_change(kind: str, value: object, value_last_year: object, yoy_pct: obje
     return _number(yoy_pct) if not is_missing(yoy_pct) else change_pct(value, value_last_year)
 
 
+def measure_column(measure: str) -> str:
+    """The column of a children comparison that a measure ranks and colours by: for growth
+    (`yoy_pct`) the change over the year as the indicator's kind compares (`yoy_change`: points
+    for a rate, value − 100 for an index, percent for an amount), else the measure's own."""
+    return "yoy_change" if measure == "yoy_pct" else measure
+
+
 def _rounded(change: float, decimals: int) -> float:
     return round(change, decimals) + 0.0  # −0.04 at one decimal reads 0.0, not −0.0
 
@@ -138,3 +149,30 @@ def change_text(kind: str, change: object, lang: str, decimals: int = 1, *, grow
     way = "flat" if rounded == 0 else ("up" if rounded > 0 else "down")
     return t(f"compare.{family}.{way}", lang, x=f"{abs(rounded):,.{decimals}f}",
              previous=previous or t("compare.previous", lang))
+
+
+def span_label(period: str | None, frequency: str, cumulative: bool, lang: str) -> str:
+    """A period within its year as the bureau writes it, without the year: 1—9月, 9月, 上半年,
+    前三季度 (English: Jan–Sep, Sep, H1, Q1–Q3); "" when there is no period."""
+    if not period:
+        return ""
+    month = int(period[5:7])
+    zh = lang == "zh"
+    if frequency == "year":
+        return "全年" if zh else "Full year"
+    if frequency == "quarter":
+        names = _QUARTERS_YTD if cumulative else _QUARTERS
+        return names[(month - 1) // 3][0 if zh else 1]
+    if cumulative and month > 1:
+        return f"1—{month}月" if zh else f"Jan–{_MONTHS_EN[month - 1]}"
+    return f"{month}月" if zh else _MONTHS_EN[month - 1]
+
+
+def growth_rate_change(indicator: Mapping[str, object], value: object, value_previous: object,
+                       previous_period: object, lang: str) -> tuple[float | None, str]:
+    """A growth rate's change on the previous period of the same year and the sentence for it:
+    (0.3, "比1—9月加快0.3个百分点"); (None, "无可比数据") without a previous period this year."""
+    period = previous_period if isinstance(previous_period, str) else None
+    change = change_pp(value, value_previous) if period else None
+    label = span_label(period, str(indicator.get("frequency")), bool(indicator.get("cumulative")), lang)
+    return change, change_text("pp", change, lang, indicator_decimals(indicator), growth=True, previous=label)

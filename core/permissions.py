@@ -20,7 +20,7 @@ PERSONAL_DATA = "personal_data"    # unmasked personal data: per user, never by 
 PERMISSIONS = (VIEW, VIEW_SCREEN, EXPORT, ACT_ON_ALERTS, DISPATCH, ANNOTATE, ADMINISTER, PERSONAL_DATA)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "leader": frozenset({VIEW, VIEW_SCREEN, EXPORT, DISPATCH}),
+    "leader": frozenset({VIEW, VIEW_SCREEN, EXPORT, DISPATCH, ANNOTATE}),
     "duty_officer": frozenset({VIEW, VIEW_SCREEN, ACT_ON_ALERTS, DISPATCH}),
     "analyst": frozenset({VIEW, VIEW_SCREEN, EXPORT, ANNOTATE}),
     "screen": frozenset({VIEW_SCREEN}),

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.messages_en_fix import UNITS_EN
+from core.romanize import romanize_place
 
 # Administrative tails of a romanised name: 市 Shi, 县 Xian, 区 Qu (also 自治县, 市辖区). English
 # names the place alone ("Fenyang", "Lishi"), as the official romanisation of the place name does.
@@ -36,11 +37,16 @@ def number_or_none(value: Any) -> float | None:
 
 def localized_name(row: Mapping[str, Any], lang: str) -> str:
     """A region's or indicator's name in the UI language: in English `name_en` without an
-    administrative tail ("Fenyang Shi" → "Fenyang", "Xing Xian" → "Xing"), else the name."""
+    administrative tail ("Fenyang Shi" → "Fenyang", "Xing Xian" → "Xing"); a region without
+    `name_en` (a row with `region_code`, not `indicator_code`) in Pinyin without its tail
+    (离石区 → "Lishi", core/romanize.py); else the name."""
     name_en = row.get("name_en")
+    name = str(row.get("name", "") if not is_missing(row.get("name")) else "")
     if lang == "en" and isinstance(name_en, str) and name_en.strip():
         return place_name_en(name_en)
-    return str(row.get("name", ""))
+    if lang == "en" and "region_code" in row and "indicator_code" not in row:
+        return romanize_place(name)
+    return name
 
 
 def place_name_en(name_en: str) -> str:

@@ -46,8 +46,9 @@ def drop_duplicate_keys(rows: pd.DataFrame, key: list[str]) -> tuple[pd.DataFram
 def latest_values(wh: Warehouse, region_code: str, headline_only: bool = True) -> pd.DataFrame:
     """Each indicator's latest period for a region, with completion, time progress and tone.
 
-    Also the value of the same period a year before (`value_last_year`) and, for an indicator
-    compared in percentage points, the change over the year in points (`yoy_pp`, else None).
+    Also the value of the same period a year before (`value_last_year`), the latest earlier
+    period of the same year and its value (`previous_period`, `value_previous`) and, for an
+    indicator compared in percentage points, the change over the year in points (`yoy_pp`, else None).
 
     Indicators without data for the region are kept with empty values so a page can say so.
     `attrs["skipped"]` counts duplicate rows dropped and NULL values shown as "—". Rows whose
@@ -78,16 +79,30 @@ def latest_values(wh: Warehouse, region_code: str, headline_only: bool = True) -
                         before.c.period == year_before,
                         not_future(before.c.updated_at) if "updated_at" in f.c else sa.true())
                  .order_by(wh.col(before, "updated_at").desc()).limit(1).scalar_subquery())
+    # The latest earlier period of the same year and its value: a growth rate compares with it
+    # (比1—9月加快0.3个百分点, core/comparison.py).
+    earlier = f.alias("earlier")
+    same_year_before = sa.and_(earlier.c.indicator_code == f.c.indicator_code,
+                               earlier.c.region_code == f.c.region_code, earlier.c.period < f.c.period,
+                               sa.func.substr(earlier.c.period, 1, 4) == sa.func.substr(f.c.period, 1, 4),
+                               not_future(earlier.c.updated_at) if "updated_at" in f.c else sa.true())
+    previous = (sa.select(earlier.c.period).where(same_year_before)
+                .order_by(earlier.c.period.desc()).limit(1).scalar_subquery())
+    value_previous = (sa.select(wh.col(earlier, "value")).where(same_year_before)
+                      .order_by(earlier.c.period.desc(), wh.col(earlier, "updated_at").desc()).limit(1)
+                      .scalar_subquery())
     stmt = (sa.select(f.c.indicator_code, f.c.period, wh.col(f, "value"), wh.col(f, "target"),
-                      wh.col(f, "yoy_pct"), wh.col(f, "updated_at"), last_year.label("value_last_year"))
+                      wh.col(f, "yoy_pct"), wh.col(f, "updated_at"), last_year.label("value_last_year"),
+                      previous.label("previous_period"), value_previous.label("value_previous"))
             .join(latest, sa.and_(f.c.indicator_code == latest.c.indicator_code,
                                   f.c.period == latest.c.period))
             .where(f.c.region_code == sa.bindparam("region"), published))
     rows = wh.read(stmt, params) if codes else pd.DataFrame(
-        columns=["indicator_code", "period", "value", "target", "yoy_pct", "updated_at", "value_last_year"])
+        columns=["indicator_code", "period", "value", "target", "yoy_pct", "updated_at", "value_last_year",
+                 "previous_period", "value_previous"])
     rows, duplicates = drop_duplicate_keys(rows, ["indicator_code", "period"])
     merged = cat.merge(rows.drop(columns="updated_at"), on="indicator_code", how="left")
-    for column in ("value", "target", "yoy_pct", "value_last_year"):
+    for column in ("value", "target", "yoy_pct", "value_last_year", "value_previous"):
         merged[column] = pd.to_numeric(merged[column], errors="coerce")
     merged["completion_pct"] = [completion_pct(v, tg, c) for v, tg, c in
                                 zip(merged["value"], merged["target"], merged["cumulative"])]

@@ -23,13 +23,11 @@ from components.economy import (
     completion_figure,
     export_buttons,
     export_filename,
-    forecast_figure,
     forecast_sentence,
     graph,
     headline_figures,
     indicator_name,
     region_label,
-    trend_figure,
 )
 from components.economy_export import csv_bytes, export_table, xlsx_bytes
 from components.economy_links import HIDDEN, breadcrumb, children_view, not_found, separator, warning_list
@@ -45,6 +43,7 @@ from core.permissions import in_scope
 from datasources.boundaries import region_boundaries
 from datasources.economy import indicator_values, region_family
 from datasources.indicators import catalogue
+from pages.economy_decisions import decision_controls, register_callbacks, trend_with_notes
 from services.economy import (
     CHARTS,
     MEASURES,
@@ -53,7 +52,6 @@ from services.economy import (
     economy_warnings,
     forecast_for,
     headline,
-    trend_frame,
 )
 from services.economy_view import checked_view, first_indicator, indicator_row, known_region, nearest_region, open_view
 from web.access import check_region, home_region, no_access_panel, user_scope
@@ -62,6 +60,7 @@ from web.runtime import current_runtime
 
 dash.register_page(__name__, path="/economy", path_template="/economy/<region_code>",
                    nav_key="nav.economy", nav_order=10)
+register_callbacks()  # the scenario and the notes (pages/economy_decisions.py), with this app
 
 
 def _frame(region_code: object, indicator: object, period: object, measure: object, lang: str) -> html.Div:
@@ -87,6 +86,7 @@ def _frame(region_code: object, indicator: object, period: object, measure: obje
     files = {c: export_filename([indicator_name(ind, lang), t(f"economy.file.{c}", lang), name, shown or ""])
              for c in CHARTS}
     categories = list(dict.fromkeys(cat["category"]))
+    scenario, note_form = decision_controls(lang, periods[0] if periods else None)
     in_category = cat[cat["category"] == ind["category"]]
     return html.Div([
         dcc.Location(id="economy-location", refresh="callback-nav"),
@@ -119,7 +119,8 @@ def _frame(region_code: object, indicator: object, period: object, measure: obje
                                "info") if not opened.has_data else None, id="economy-empty"),
         html.Div(id="economy-kpis"),
         html.Div([
-            _panel("trend", t("economy.trend", lang), [graph("trend", files["trend"], height="400px")], lang),
+            _panel("trend", t("economy.trend", lang), [graph("trend", files["trend"], height="400px"), note_form],
+                   lang),
             _panel("map", t("economy.map", lang),
                    [graph("map", files["comparison"] + "_map", height="400px"),
                     html.Div(id="economy-map-note", className="skipped-note")], lang, data="comparison", svg=False),
@@ -134,7 +135,7 @@ def _frame(region_code: object, indicator: object, period: object, measure: obje
             _panel("forecast", t("economy.forecast", lang),
                    [html.Div(id="economy-forecast-line", className="economy-forecast-line"),
                     graph("forecast", files["forecast"], height="230px"),
-                    html.Div(id="economy-forecast-method", className="economy-method")], lang),
+                    html.Div(id="economy-forecast-method", className="economy-method"), scenario], lang),
             html.Section([html.H2(t("economy.warnings", lang), className="panel-title"),
                           html.Div(id="economy-warnings", className="economy-warnings")],
                          className="panel economy-panel"),
@@ -200,23 +201,22 @@ def _region_names(view: EconomyView, lang: str) -> dict[str, str]:
     Output({"type": "economy-graph", "chart": "trend"}, "figure"),
     Output({"type": "economy-graph", "chart": "progress"}, "figure"),
     Output("economy-progress-note", "children"),
-    Output({"type": "economy-graph", "chart": "forecast"}, "figure"),
     Output("economy-forecast-line", "children"),
     Output("economy-forecast-method", "children"),
     Input("economy-view", "data"),
 )
 def show_region(raw: object) -> tuple:
-    """Headline figures, trend, completion against time progress and the year-end forecast."""
+    """Headline figures, trend (with its notes), completion against time progress, the forecast's words
+    (its chart with the scenario: pages/economy_decisions.py)."""
     lang = current_language()
     if _parsed(raw).period is None:
-        return (None,) + (dash.no_update,) * 6
+        return (None,) + (dash.no_update,) * 5
 
     def render() -> tuple:
         rt = current_runtime()
         view, ind = _checked(raw)
         period, margin = view.period, rt.config.completion_margin_pts
         series = indicator_values(rt.warehouse, view.indicator, (view.region,))
-        frame = trend_frame(series, period, str(ind["frequency"]), bool(ind["cumulative"]))
         head = headline(series, period, ind, margin)
         forecast = forecast_for(series, period, ind)
         note = skipped_note(series.attrs.get("skipped", {}), lang)
@@ -230,16 +230,14 @@ def show_region(raw: object) -> tuple:
                                          rt.config.colour_rules)))
         method = (t("economy.forecast.method", lang, years=separator(lang).join(str(y) for y in forecast.years_used))
                   if forecast.years_used else None)
-        this_year = frame[frame["period"].str[:4] == period[:4]]
-        return ([headline_figures(head, ind, lang, rt.config.colour_rules), note], trend_figure(frame, ind, lang),
+        return ([headline_figures(head, ind, lang, rt.config.colour_rules), note], trend_with_notes(view, ind, lang),
                 completion_figure(head, lang, rt.config.colour_rules, bool(ind["higher_is_better"])), progress_note,
-                forecast_figure(this_year, forecast, ind, lang),
                 html.Span(forecast_sentence(forecast, ind, lang), id="economy-forecast-text",
                           className="tone-bad" if forecast.reaches_target is False else ""),
                 method)
 
     result = guarded(render, lang)
-    return result if isinstance(result, tuple) else (result,) + (dash.no_update,) * 6
+    return result if isinstance(result, tuple) else (result,) + (dash.no_update,) * 5
 
 
 @callback(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.comparison import indicator_kind, is_growth_rate, measure_column, year_change
 from core.forecast import Forecast, forecast_year_end
 from core.periods import expected_periods, shift_period
 from core.rules import Headline, completion_pct, time_progress_pct, trails_time
@@ -30,7 +31,7 @@ from datasources.warehouse import Warehouse
 MEASURES = ("value", "yoy_pct", "completion_pct")
 CHARTS = ("trend", "progress", "forecast", "comparison")
 BOTTOM_N = 3
-WARNING_COLUMNS = ("kind", "indicator_code", "region_code", "period", "yoy_pct", "yoy_previous_pct",
+WARNING_COLUMNS = ("kind", "indicator_code", "region_code", "period", "yoy_pct", "yoy_previous_pct", "change_kind",
                    "completion_pct", "time_progress_pct", "projected", "target", "gap", "measure", "rank", "of",
                    "measure_value")
 
@@ -97,9 +98,11 @@ def compare(kids: pd.DataFrame, rows: pd.DataFrame, period: str, indicator: Mapp
 
     `rows` holds the indicator's values of the children at `period` and a year before. Children
     without the measure stay, unranked, at the end. Columns: region_code, name, name_en, period,
-    value, value_last_year, target, yoy_pct, completion_pct, rank.
+    value, value_last_year, target, yoy_pct, completion_pct, yoy_change (the change over the
+    year as the indicator's kind compares: what measure `yoy_pct` ranks by), rank.
     """
     cumulative, better_high = bool(indicator["cumulative"]), bool(indicator["higher_is_better"])
+    kind = indicator_kind(indicator)
     last_year = shift_period(period, -12)
     now: dict[str, tuple] = {}
     before: dict[str, float] = {}
@@ -114,16 +117,20 @@ def compare(kids: pd.DataFrame, rows: pd.DataFrame, period: str, indicator: Mapp
     for code, name, name_en in zip(kids["region_code"], kids["name"], kids["name_en"]):
         value, target, yoy = now.get(code, nan)
         completion = completion_pct(value, target, cumulative)
+        change = year_change(kind, value, before.get(code), yoy)
         records.append({"region_code": code, "name": name, "name_en": name_en, "period": period,
                         "value": value, "target": target, "yoy_pct": yoy,
                         "value_last_year": before.get(code, math.nan),
-                        "completion_pct": math.nan if completion is None else completion})
+                        "completion_pct": math.nan if completion is None else completion,
+                        "yoy_change": math.nan if change is None else change})
     frame = pd.DataFrame(records, columns=["region_code", "name", "name_en", "period", *VALUE_COLUMNS,
-                                           "value_last_year", "completion_pct"])
+                                           "value_last_year", "completion_pct", "yoy_change"])
     # Best first: for a lower-is-better indicator the smallest value, growth or completion leads.
-    frame = frame.sort_values([measure, "region_code"], ascending=[not better_high, True],
+    # Growth ranks by the change as the indicator compares: points for a rate (core/comparison.py).
+    column = measure_column(measure)
+    frame = frame.sort_values([column, "region_code"], ascending=[not better_high, True],
                               na_position="last", kind="stable").reset_index(drop=True)
-    ranked = frame[measure].notna()
+    ranked = frame[column].notna()
     frame["rank"] = pd.Series(range(1, len(frame) + 1), dtype="Int64").where(ranked)
     frame.attrs["skipped"] = rows.attrs.get("skipped", {})
     return frame
@@ -141,12 +148,31 @@ def children_comparison(wh: Warehouse, region_code: str, indicator: Mapping[str,
     return compare(kids, rows, period, indicator, measure)
 
 
+def year_changes(series: pd.DataFrame, head: Headline, indicator: Mapping[str, Any]
+                 ) -> tuple[float | None, float | None, str]:
+    """The change over the year now and at the previous period, and how it is written (`pct` or `pp`).
+
+    An amount: the YoY percent; a rate: points (value − value a year before); an index: value − 100;
+    a growth rate (a rate that is itself a change): its own value, written as a percent.
+    """
+    kind = indicator_kind(indicator)
+    if kind == "pp" and is_growth_rate(indicator.get("name"), indicator.get("name_en")):
+        return head.value, head.value_previous, "pct"
+    if kind == "pct":
+        return head.yoy_pct, head.yoy_previous_pct, "pct"
+    values = dict(zip(series["period"], series["value"]))
+    before = (year_change(kind, head.value_previous, values.get(shift_period(head.previous_period, -12)),
+                          head.yoy_previous_pct) if head.previous_period else None)
+    return year_change(kind, head.value, head.value_last_year, head.yoy_pct), before, kind
+
+
 @dataset("indicators")
 def economy_warnings(wh: Warehouse, region_code: str, period: str | None, margin_pts: float,
                      measure: str = "yoy_pct") -> pd.DataFrame:
     """Early warnings for a region, one row each, pointing at the view that explains it.
 
-    Kinds: `yoy_turned` (growth turned negative, or rising for a lower-is-better indicator),
+    Kinds: `yoy_turned` (the change over the year, as the indicator compares, turned negative,
+    or rising for a lower-is-better indicator; see `year_changes`),
     `trailing` (completion trails time progress by more than the margin), `projected_miss`,
     and `bottom` (the three weakest children per headline indicator by `measure`).
     Each indicator is read at its latest period at or before `period`.
@@ -165,12 +191,12 @@ def economy_warnings(wh: Warehouse, region_code: str, period: str | None, margin
         latest_of[code] = latest
         head = headline(series, latest, indicator, margin_pts)
         base = {"indicator_code": code, "region_code": region_code, "period": latest}
-        turned = (head.yoy_pct is not None and head.yoy_previous_pct is not None
-                  and ((head.yoy_pct < 0 <= head.yoy_previous_pct) if indicator["higher_is_better"]
-                       else (head.yoy_pct > 0 >= head.yoy_previous_pct)))
+        now, before, change_kind = year_changes(series, head, indicator)
+        turned = (now is not None and before is not None
+                  and ((now < 0 <= before) if indicator["higher_is_better"] else (now > 0 >= before)))
         if turned:
-            warnings.append({**base, "kind": "yoy_turned", "yoy_pct": head.yoy_pct,
-                             "yoy_previous_pct": head.yoy_previous_pct})
+            warnings.append({**base, "kind": "yoy_turned", "yoy_pct": now, "yoy_previous_pct": before,
+                             "change_kind": change_kind})
         if head.trailing:
             warnings.append({**base, "kind": "trailing", "completion_pct": head.completion_pct,
                              "time_progress_pct": head.time_progress_pct})
@@ -198,7 +224,7 @@ def economy_warnings(wh: Warehouse, region_code: str, period: str | None, margin
         for row in ranked.tail(BOTTOM_N).to_dict("records"):
             warnings.append({"kind": "bottom", "indicator_code": code, "region_code": row["region_code"],
                              "period": latest_of[code], "measure": used, "rank": int(row["rank"]),
-                             "of": len(ranked), "measure_value": row[used]})
+                             "of": len(ranked), "measure_value": row[measure_column(used)]})
     return pd.DataFrame(warnings, columns=WARNING_COLUMNS)
 
 

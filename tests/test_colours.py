@@ -232,3 +232,41 @@ def test_warnings_coloured_by_meaning() -> None:
     assert "tone-behind" in items[0].className
     assert "tone-neutral" in items[1].className
     assert {link.className for link in items[1].children[1:] if hasattr(link, "className")} == {"tone-neutral"}
+
+
+def _trend_frame(values: dict[str, float], yoy: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame({"period": list(values), "value": list(values.values()),
+                         "target": [None] * len(values), "yoy_pct": [yoy.get(p) for p in values]})
+
+
+def test_the_trend_yoy_line_is_coloured_by_meaning() -> None:
+    from components.economy_notes import yoy_line
+    from core.colours import BAD, GOOD, MIDPOINT
+
+    amount = {"unit": "亿元", "higher_is_better": True}
+    line = yoy_line(_trend_frame({"2026-08": 10, "2026-09": 11, "2026-10": 12},
+                                 {"2026-08": 2.0, "2026-09": -1.0, "2026-10": 0.0}), amount, "zh")
+    assert line is not None and line["marker"]["color"] == [GOOD, BAD, MIDPOINT]
+    # Lower is better (a ceiling): growth is bad, a fall good.
+    ceiling = yoy_line(_trend_frame({"2026-08": 10, "2026-09": 11}, {"2026-08": 2.0, "2026-09": -1.0}),
+                       amount | {"higher_is_better": False}, "zh")
+    assert ceiling is not None and ceiling["marker"]["color"] == [BAD, GOOD]
+    # A rate: points against twelve months before (5.3 − 5.2 = +0.1, lower is better: bad), not its YoY %.
+    rate = {"unit": "%", "higher_is_better": False, "decimals": 1}
+    points = yoy_line(_trend_frame({"2025-09": 5.2, "2026-09": 5.3}, {"2025-09": 9.0, "2026-09": 1.9}), rate, "zh")
+    assert points is not None and points["y"][0] is None and points["y"][1] == pytest.approx(0.1)
+    assert points["marker"]["color"][1] == BAD
+    assert yoy_line(_trend_frame({"2026-09": 5.3}, {}), rate, "zh") is None  # nothing to draw: no line
+
+
+def test_notes_fall_on_the_axis_with_their_text_in_the_hover() -> None:
+    from components.economy_notes import note_layer
+
+    notes = [{"period": "2026-05", "text": "<b>政策</b>", "created_by": "ana"},
+             {"period": "2026-06", "text": "暴雨", "created_by": "bob"},
+             {"period": "2027-01", "text": "未来", "created_by": "bob"}]
+    shapes, trace = note_layer(notes, ["2026-03", "2026-06", "2026-09"], "zh")
+    # 2026-05 and 2026-06 fall on the quarter 2026-06; 2027-01 is past the axis and not drawn.
+    assert [s["x0"] for s in shapes] == ["2026-06"] and trace is not None and trace["x"] == ["2026-06"]
+    assert "&lt;b&gt;政策&lt;/b&gt;" in trace["hovertext"][0] and "暴雨" in trace["hovertext"][0]
+    assert note_layer([], ["2026-09"], "zh") == ([], None)

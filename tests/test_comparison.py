@@ -9,9 +9,12 @@ from core.comparison import (
     change_pp,
     change_text,
     decimals_of,
+    growth_rate_change,
     index_change,
     is_growth_rate,
     kind_of,
+    measure_column,
+    span_label,
     year_change,
     yoy_pp,
 )
@@ -82,3 +85,29 @@ def test_missing_and_rounding() -> None:
     assert change_pct(1100, 0) is None and change_pct(None, 1000) is None and change_pp(5.3, None) is None
     assert change_text("pp", None, "zh") == "无可比数据" and change_figure("pct", None, "zh") == "—"
     assert change_text("pp", -0.04, "zh") == "与上年同期持平" and change_figure("pp", -0.04, "zh") == "+0.0个百分点"
+
+
+@pytest.mark.parametrize(("period", "frequency", "cumulative", "zh", "en"), [
+    ("2026-09", "month", True, "1—9月", "Jan–Sep"), ("2026-01", "month", True, "1月", "Jan"),
+    ("2026-09", "month", False, "9月", "Sep"), ("2026-03", "quarter", True, "一季度", "Q1"),
+    ("2026-06", "quarter", True, "上半年", "H1"), ("2026-09", "quarter", True, "前三季度", "Q1–Q3"),
+    ("2026-06", "quarter", False, "二季度", "Q2"), ("2026-12", "year", False, "全年", "Full year"),
+])
+def test_periods_within_the_year_in_the_bureaus_words(period, frequency, cumulative, zh, en) -> None:
+    assert span_label(period, frequency, cumulative, "zh") == zh
+    assert span_label(period, frequency, cumulative, "en") == en
+
+
+def test_a_growth_rate_is_faster_or_slower_than_the_previous_period_of_the_year() -> None:
+    growth = {"unit": "%", "frequency": "month", "cumulative": True, "name": "固定资产投资增速"}
+    change, text = growth_rate_change(growth, 6.3, 6.0, "2026-09", "zh")
+    assert change == pytest.approx(0.3) and text == "比1—9月加快0.3个百分点"
+    assert growth_rate_change(growth, 5.7, 6.0, "2026-09", "zh")[1] == "比1—9月回落0.3个百分点"
+    assert growth_rate_change(growth, 6.0, 6.0, "2026-09", "zh")[1] == "与1—9月持平"
+    assert growth_rate_change(growth, 6.3, 6.0, "2026-09", "en")[1] == "0.3 pts faster than Jan–Sep"
+    assert growth_rate_change(growth, 6.3, None, None, "zh") == (None, "无可比数据")
+
+
+def test_growth_ranks_by_the_change_as_the_indicator_compares() -> None:
+    assert measure_column("yoy_pct") == "yoy_change"
+    assert measure_column("value") == "value" and measure_column("completion_pct") == "completion_pct"

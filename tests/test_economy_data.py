@@ -23,14 +23,15 @@ from services.economy import (
     forecast_for,
     headline,
     trend_frame,
+    year_changes,
 )
-from tests.conftest import ADMIN_PASSWORD, ENGINES, built_warehouse
+from tests.conftest import ADMIN_PASSWORD, WAREHOUSE_ENGINES, built_warehouse
 from tests.economy_warehouse import CITY, LISHI, SHILOU, TOWN_A, TOWN_B, XIAOYI, build_economy_warehouse
 
 TTL = {"regions": 60, "indicators": 60}
 
 
-@pytest.fixture(params=ENGINES, scope="module")
+@pytest.fixture(params=WAREHOUSE_ENGINES, scope="module")
 def econ_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with built_warehouse(request.param, build_economy_warehouse, tmp_path_factory, "econ") as url:
         yield url
@@ -124,9 +125,32 @@ def test_out_of_range_values_are_skipped_and_counted(wh):
 def test_warnings(wh):
     warnings = economy_warnings(wh, CITY, None, 5).to_dict("records")
     kinds = {(w["kind"], w["indicator_code"]) for w in warnings}
-    assert kinds == {("yoy_turned", "GDP"), ("trailing", "GDP"), ("projected_miss", "GDP"), ("yoy_turned", "UNEMP")}
+    # UNEMP is a rate: it compares in points with a year before, and there is no 2025 value, so
+    # its warehouse YoY (−0.1 → +0.3) turns nothing (year_changes below).
+    assert kinds == {("yoy_turned", "GDP"), ("trailing", "GDP"), ("projected_miss", "GDP")}
     miss = next(w for w in warnings if w["kind"] == "projected_miss")
     assert miss["gap"] == pytest.approx(-14)
+    turned = next(w for w in warnings if w["kind"] == "yoy_turned")
+    assert (turned["yoy_previous_pct"], turned["yoy_pct"], turned["change_kind"]) == (1.5, -2.0, "pct")
+
+
+def _series(rows: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame({"period": list(rows), "value": list(rows.values()), "target": None,
+                         "yoy_pct": [9.9] * len(rows)})  # a warehouse YoY the rules must not use for a rate
+
+
+def test_year_changes_by_kind():
+    rate = {"indicator_code": "U", "name": "城镇调查失业率", "name_en": "", "unit": "%", "comparison": "pp",
+            "cumulative": False, "higher_is_better": False}
+    series = _series({"2025-08": 5.1, "2025-09": 5.0, "2026-08": 5.0, "2026-09": 5.2})
+    head = headline(series, "2026-09", rate, 5)
+    # Points: now 5.2 − 5.0 = +0.2, before 5.0 − 5.1 = −0.1: rising, bad for unemployment.
+    now, before, kind = year_changes(series, head, rate)
+    assert (now, before, kind) == (pytest.approx(0.2), pytest.approx(-0.1), "pp")
+    growth = rate | {"name": "规模以上工业增加值增速", "higher_is_better": True}
+    series = _series({"2026-08": 6.0, "2026-09": -0.5})
+    # A growth rate is a change already: its own values, 6.0 then −0.5, turned negative.
+    assert year_changes(series, headline(series, "2026-09", growth, 5), growth) == (-0.5, 6.0, "pct")
 
 
 def test_bottom_three_need_more_than_three_ranked_children(wh):
@@ -198,3 +222,28 @@ def test_every_chart_exports_its_data_with_units_in_the_headers(wh):
     assert forecast["时期"].iloc[-1] == "2026-12"
     assert tables["comparison"]["区划代码"].tolist() == [XIAOYI, LISHI, SHILOU]
     assert tables["comparison"]["地区"].tolist() == ["孝义市", "离石区", "石楼县"]
+
+
+def test_growth_ranks_a_rate_by_its_change_in_points():
+    # Unemployment (lower is better) of two counties: A 5.3 after 5.0 (+0.3 points, YoY +6 %),
+    # B 5.0 after 5.1 (−0.1 points, YoY −2 %); by points B leads. C has no value a year before: unranked.
+    rate = {"indicator_code": "U", "name": "城镇调查失业率", "name_en": "", "unit": "%", "comparison": "pp",
+            "cumulative": False, "higher_is_better": False}
+    kids = pd.DataFrame({"region_code": ["A", "B", "C"], "name": ["甲", "乙", "丙"], "name_en": [None] * 3})
+    rows = pd.DataFrame({"region_code": ["A", "A", "B", "B", "C"],
+                         "period": ["2026-09", "2025-09", "2026-09", "2025-09", "2026-09"],
+                         "value": [5.3, 5.0, 5.0, 5.1, 4.0], "target": [None] * 5,
+                         "yoy_pct": [6.0, None, -2.0, None, 1.0]})
+    ranked = compare(kids, rows, "2026-09", rate, "yoy_pct")
+    assert list(ranked["region_code"]) == ["B", "A", "C"]
+    assert list(ranked["yoy_change"][:2]) == [pytest.approx(-0.1), pytest.approx(0.3)]
+    assert list(ranked["rank"][:2]) == [1, 2] and pd.isna(ranked["rank"].iloc[2])
+
+
+def test_latest_values_carry_the_previous_period_of_the_same_year(wh):
+    from datasources.indicators import latest_values
+
+    rows = latest_values(wh, CITY).set_index("indicator_code")
+    assert (rows.at["GDP", "previous_period"], rows.at["GDP", "value_previous"]) == ("2026-06", 60)
+    assert (rows.at["UNEMP", "previous_period"], rows.at["UNEMP", "value_previous"]) == ("2026-08", 5.0)
+    assert (rows.at["RETAIL", "previous_period"], rows.at["RETAIL", "value_previous"]) == ("2026-08", 88)

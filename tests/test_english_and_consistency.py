@@ -14,6 +14,7 @@ from components.alerts import BORDER_COLOUR, position_map
 from components.projects import project_rows
 from core.i18n import t
 from core.messages import CATALOGUE
+from core.romanize import romanize_place
 from core.values import localized_name, localized_unit, place_name_en
 from demo.alerts import CATEGORIES, alerts_frame, templates_for
 from services.alerts import console_alerts, count_by_level
@@ -34,8 +35,23 @@ def test_place_names_drop_their_administrative_tail(name_en: str, expected: str)
 
 def test_a_name_without_english_stays_and_chinese_is_untouched() -> None:
     assert localized_name({"name": "离石区", "name_en": "Lishi Qu"}, "zh") == "离石区"
+    # A row that is not a region (no region_code, e.g. an indicator) keeps its Chinese name.
     assert localized_name({"name": "离石区", "name_en": None}, "en") == "离石区"
-    assert localized_name({"name": "离石区", "name_en": "  "}, "en") == "离石区"
+    assert localized_name({"name": "地区生产总值", "indicator_code": "GDP", "region_code": "141100"}, "en") == \
+        "地区生产总值"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("离石区", "Lishi"), ("孝义市", "Xiaoyi"), ("汾阳市", "Fenyang"), ("吕梁市", "Lüliang"), ("文水县", "Wenshui"),
+    # One syllable without its tail would not name the place: the tail stays, in one word.
+    ("兴县", "Xingxian"), ("岚县", "Lanxian"), ("临县", "Linxian"),
+    ("莲花池街道", "Lianhuachi"), ("西安市", "Xi'an"), ("Lishi", "Lishi"), ("", ""),
+])
+def test_a_region_without_english_is_romanised_without_its_tail(name: str, expected: str) -> None:
+    assert romanize_place(name) == expected
+    for name_en in (None, "  ", float("nan")):
+        row = {"region_code": "141102", "name": name, "name_en": name_en}
+        assert localized_name(row, "en") == expected and localized_name(row, "zh") == name
 
 
 @pytest.mark.parametrize(("unit", "english"), [

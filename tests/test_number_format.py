@@ -87,7 +87,7 @@ def test_headline_of_an_amount_a_rate_a_growth_rate_and_an_index() -> None:
     assert (rate["value"], rate["last-year"], rate["yoy"]) == ("5.3", "5.2", "+0.1个百分点")
     assert "比上年同期上升0.1个百分点" in rate["all"]
     growth = headline_texts(head(6.1, 5.5, 0.6, previous_value=5.8), indicator("I", "规模以上工业增加值增速", "%"))
-    assert growth["yoy"] == "+0.3个百分点" and "比2026年8月加快0.3个百分点" in growth["all"]
+    assert growth["yoy"] == "+0.3个百分点" and "比8月加快0.3个百分点" in growth["all"]
     assert "较上期" in growth["all"]
     cpi = headline_texts(head(101.2, 100.8), indicator("CPI", "居民消费价格指数", "上年同期=100"))
     assert cpi["yoy"] == "+1.2" and "同比上涨1.2%" in cpi["all"]
@@ -128,3 +128,33 @@ def test_exports_keep_full_precision_and_excel_shows_the_screens_digits() -> Non
     amount = export_table("comparison", comparison_frame(), indicator("G", "地区生产总值", "亿元"), "吕梁市", "zh")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(amount, "对比"))).active
     assert sheet[f"{header['数值（件）']}2"].number_format == "#,##0.0"
+
+
+def test_a_growth_rate_card_compares_with_the_previous_period_of_the_year() -> None:
+    # 规模以上工业增加值增速, cumulative, 1—10月 6.3 % after 1—9月 6.0 %: 0.3 points faster.
+    growth = indicator("I", "规模以上工业增加值增速", "%", cumulative=True)
+    row = card_row(growth, 6.3, 5.5, 0.8) | {"period": "2026-10", "previous_period": "2026-09",
+                                              "value_previous": 6.0}
+    text = card_parts(row)[1]
+    assert "比1—9月加快0.3个百分点" in text and "同比" not in text and "+0.8" not in text
+    assert "比1—9月回落0.5个百分点" in card_parts(row | {"value": 5.5})[1]
+    english = text_of(kpi_card(row | {"name_en": "Growth of industrial value added"}, "/economy", "en"))
+    assert "0.3 pts faster than Jan–Sep" in english
+    # January has no earlier period this year: nothing to compare, said so (no points against December).
+    january = row | {"period": "2026-01", "previous_period": None, "value_previous": None}
+    assert "无可比数据" in card_parts(january)[1]
+
+
+def test_ranking_labels_use_the_indicators_digits_and_a_rates_points() -> None:
+    from components.economy import ranking_figure
+
+    rows = pd.DataFrame({"region_code": ["A", "B"], "name": ["甲县", "乙县"], "name_en": [None, None],
+                         "period": ["2026-09"] * 2, "value": [5.34, 4.96], "yoy_pct": [2.0, -3.0],
+                         "value_last_year": [5.2, 5.1], "completion_pct": [None, None],
+                         "yoy_change": [0.14, -0.14], "rank": [1, 2]})
+    rate = indicator("U", "城镇调查失业率", "%", decimals=2, higher_is_better=False)
+    by_value = ranking_figure(rows, "value", rate, "zh")["data"][0]
+    assert by_value["text"] == ["4.96", "5.34"]  # two decimals; plotly draws the first rank last, at the top
+    by_growth = ranking_figure(rows, "yoy_pct", rate, "zh")["data"][0]
+    # Points (value − a year before), not the warehouse's YoY percent: 5.34 − 5.2, 4.96 − 5.1.
+    assert by_growth["x"] == [-0.14, 0.14] and by_growth["text"] == ["-0.14个百分点", "+0.14个百分点"]

@@ -1,4 +1,4 @@
-"""JSON API for indicators: `GET /api/v1/indicators` and `GET /api/v1/indicators/<code>/values`."""
+"""JSON API for indicators: `GET /api/v1/indicators`, `…/<code>/values` and `…/<code>/scenario`."""
 from __future__ import annotations
 
 import functools
@@ -8,9 +8,11 @@ from flask import Blueprint, Response, jsonify, request
 
 from core.periods import PERIOD
 from core.permissions import VIEW
+from core.scenario import ScenarioUnavailable, check_growth
 from datasources.economy import family_children, indicator_values, region_family
 from datasources.indicators import catalogue
 from services.economy import with_completion
+from services.scenario import region_scenario
 from web.access import require
 from web.api.common import ApiError, json_value, region_param
 from web.runtime import current_runtime
@@ -72,3 +74,32 @@ def indicator_rows(code: str) -> Response:
         "rows": [{c: json_value(row[c]) for c in columns} for row in frame.to_dict("records")],
         "skipped": {k: int(v) for k, v in rows.attrs.get("skipped", {}).items()},
     })
+
+
+@api_indicators.get("/<code>/scenario")
+def indicator_scenario(code: str) -> Response:
+    """What it takes to reach the annual target (core/scenario.py): the year end if the rest of
+    the year grows by growth_pct on the rest of last year, and the growth the target needs.
+
+    Query: region (default the user's home region), period (default the latest with a value),
+    growth_pct (default the growth so far this year). 404 unknown indicator; 400 without a
+    target or last year's figures, or for a bad parameter.
+    """
+    indicator = _indicator(code)
+    region = region_param()
+    period = _period_param("period")
+    raw = request.args.get("growth_pct")
+    try:
+        growth = None if raw is None else check_growth(raw)
+        found = region_scenario(current_runtime().warehouse, indicator, region, period, growth)
+    except ScenarioUnavailable as exc:
+        raise ApiError(400, f"no scenario for {code} in {region}: {exc}") from None
+    except ValueError as exc:
+        raise ApiError(400, str(exc)) from None
+    return jsonify({"indicator_code": code, "region_code": region, "period": found.period,
+                    "value": found.value, "target": found.target,
+                    "remaining_last_year": found.remaining_last_year, "growth_pct": found.growth_pct,
+                    "year_end": found.year_end, "completion_pct": found.completion_pct,
+                    "required_growth_pct": found.required_growth_pct, "months_left": found.months_left,
+                    "value_last_year": found.value_last_year,
+                    "full_year_last_year": found.full_year_last_year})
