@@ -8,9 +8,15 @@ A session ends (docs/security.md, "Sessions") when the user's `session_version` 
 (signed out anywhere, password, role, scope or account changed), after `session.idle_minutes`
 without a request, and `session.absolute_hours` after signing in; it is checked on every
 request. Failed sign-ins slow down the (user name, address) pair: `web/throttle.py`.
+
+While the app database cannot be read, a signed-in user keeps reading as the last known user:
+the name, role and region scope the session cookie carries from the last successful lookup
+(its time limits still apply, personal data is not shown, and nothing can be saved). Signing
+in answers 503 until the database returns (docs/deployment.md, "Faults").
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 from datetime import timedelta
@@ -26,10 +32,12 @@ from core.config import Config
 from core.config_checks import ConfigError
 from core.i18n import current_language, t
 from core.passwords import WeakPassword, check_password
-from datasources.appdb import AppDB
+from datasources.appdb import AppDatabaseError, AppDB
 from datasources.audit import audit
 from datasources.users import User, get_user, upsert_user, verify_password
 from web.throttle import count_failure, forget_failures, throttled_for
+
+log = logging.getLogger(__name__)
 
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/api/v1/health", "/login/oidc", "/login/oidc/callback"})
 _USER_KEY = "_cockpit_user"
@@ -101,13 +109,35 @@ def current_user() -> User | None:
     user: User | None = None
     username = session.get("username")
     if isinstance(username, str):
-        user = get_user(_appdb().engine, username)
+        try:
+            user = get_user(_appdb().engine, username)
+        except AppDatabaseError as exc:
+            setattr(g, _USER_KEY, _last_known_user(username, exc))
+            return g.get(_USER_KEY)
         if user is None or user.disabled or not _session_alive(user):
             session.clear()
             user = None
         elif (session.get("role"), session.get("region_scope")) != (user.role, user.region_scope):
             _remember(user)
     setattr(g, _USER_KEY, user)
+    return user
+
+
+def _last_known_user(username: str, exc: Exception) -> User | None:
+    """The session's own record of its user, while the app database cannot say (reads only)."""
+    role, scope, version = session.get("role"), session.get("region_scope"), session.get(_VERSION)
+    if not isinstance(role, str) or not (scope is None or isinstance(scope, str)) or not isinstance(version, int):
+        return None
+    user = User(username=username, role=role, region_scope=scope, display_name=None, disabled=False,
+                session_version=version)
+    if not _session_alive(user):
+        return None
+    # Once a minute per process, not once per request: every console polls while the database is down.
+    warned = current_app.extensions.setdefault("cockpit.last_known_user_warned", [float("-inf")])
+    if time.monotonic() - warned[0] >= 60:
+        warned[0] = time.monotonic()
+        log.warning("app database unreadable; signed-in users continue as their sessions' last known user "
+                    "(e.g. %s): %s", username, exc)
     return user
 
 
@@ -119,7 +149,10 @@ def _session_alive(user: User) -> bool:
         return False  # signed out or changed since, or a session from before these limits
     config = current_app.extensions["cockpit"].config
     idle_s, now = config.session_idle_minutes * 60, time.time()
-    if now - login_at >= config.session_absolute_hours * 3600 or now - seen_at >= idle_s:
+    # A wall screen runs for days: its account's session has no time limit while
+    # screens.kiosk_session is on; an administrator still ends it by the session_version above.
+    kiosk = user.role == "screen" and config.screens.kiosk_session
+    if not kiosk and (now - login_at >= config.session_absolute_hours * 3600 or now - seen_at >= idle_s):
         return False
     if now - seen_at >= min(SEEN_REFRESH_S, idle_s / 4):
         session[_SEEN_AT] = int(now)
@@ -127,10 +160,14 @@ def _session_alive(user: User) -> bool:
 
 
 def start_session(user: User) -> None:
-    """Sign `user` in on this request as a password sign-in does: a fresh session, nothing carried over."""
+    """Sign `user` in on this request as a password sign-in does: a fresh session, nothing carried over.
+
+    A wall screen's session (role `screen`, screens.kiosk_session) outlives a browser restart.
+    """
     session.clear()
     _remember(user)
     session[_LOGIN_AT] = session[_SEEN_AT] = int(time.time())
+    session.permanent = user.role == "screen" and current_app.extensions["cockpit"].config.screens.kiosk_session
     setattr(g, _USER_KEY, user)
 
 
@@ -208,7 +245,14 @@ def _login() -> ResponseReturnValue:
     password = request.form.get("password", "")
     target = request.form.get("next") or request.args.get("next", "")
     engine, address = _appdb().engine, request.remote_addr or ""
-    wait = throttled_for(engine, username, address)
+    try:
+        wait = throttled_for(engine, username, address)
+    except AppDatabaseError as exc:
+        # Neither the password nor the throttle can be checked: say so, and when to try again.
+        log.warning("sign-in of %r refused: the app database is unavailable: %s", username[:64], exc)
+        response = _login_page(target, username, t("production.login_unavailable"), 503)
+        response.headers["Retry-After"] = "30"
+        return response
     if wait > 0:
         # Refused before the password is checked, so a right guess here reveals nothing.
         response = _login_page(target, username,
@@ -227,7 +271,10 @@ def _login() -> ResponseReturnValue:
     # A fresh session on sign-in, so nothing from before it carries over.
     start_session(user)
     audit(engine, user.username, LOGIN, "", request.remote_addr)
-    return redirect(safe_next(target), 303)
+    target = safe_next(target)
+    if user.role == "screen" and target == request.script_root + "/":
+        target = request.script_root + "/screen"  # a wall screen's account starts straight into the screen
+    return redirect(target, 303)
 
 
 def _logout() -> ResponseReturnValue:
@@ -237,8 +284,11 @@ def _logout() -> ResponseReturnValue:
     if user is not None:
         # Ends every session of the user, in every browser, a copied cookie included.
         appdb = _appdb()
-        appdb.bump_session_version(user.username)
-        audit(appdb.engine, user.username, LOGOUT, "", request.remote_addr)
+        try:
+            appdb.bump_session_version(user.username)
+            audit(appdb.engine, user.username, LOGOUT, "", request.remote_addr)
+        except AppDatabaseError as exc:  # this browser's session is cleared; others end when it returns
+            log.warning("sign-out of %s not recorded: the app database is unavailable: %s", user.username, exc)
     return redirect(url_for("cockpit_login"), 302)
 
 
