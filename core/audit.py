@@ -16,10 +16,15 @@ ALERT_ACTION = "alert_action"            # services/alerts.act_on_alert (object:
 USER_CREATED = "user_created"            # admin API and page, cli.users (object: the user name)
 USER_CHANGED = "user_changed"            # the same, for a change (detail: what changed)
 ADMIN_PASSWORD_SET = "admin_password_set"  # COCKPIT_ADMIN_PASSWORD created or reset admin
-PERSONAL_DATA_VIEWED = "personal_data_viewed"  # web/audit.audit_personal_data_view (no page yet)
+PERSONAL_DATA_VIEWED = "personal_data_viewed"  # web/audit.audit_personal_data_view (/poverty, households API)
+ANNOTATION_ADDED = "annotation_added"      # datasources/annotations.py (object: annotation:<id>)
+ANNOTATION_CHANGED = "annotation_changed"  # the same, an edit by its author (detail: new values)
+DISPATCH = "dispatch"                      # datasources/dispatch.issue_order (object: dispatch:<id>)
+DISPATCH_STATUS = "dispatch_status"        # datasources/dispatch.set_status (object: dispatch:<id>; detail: status)
 
 ACTIONS = (LOGIN, LOGIN_FAILED, LOGOUT, EXPORT, ALERT_ACTION, USER_CREATED, USER_CHANGED,
-           ADMIN_PASSWORD_SET, PERSONAL_DATA_VIEWED)
+           ADMIN_PASSWORD_SET, PERSONAL_DATA_VIEWED, ANNOTATION_ADDED, ANNOTATION_CHANGED,
+           DISPATCH, DISPATCH_STATUS)
 
 
 def parse_bound(text: str, zone: tzinfo, *, end: bool = False) -> datetime:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from core.messages_admin import ADMIN_MESSAGES
 from core.messages_briefing import BRIEFING_MESSAGES
 from core.messages_colours import COLOUR_MESSAGES
+from core.messages_decisions import DECISION_MESSAGES
 from core.messages_dispatch import DISPATCH_MESSAGES
 from core.messages_en_fix import EN_FIX_MESSAGES, EN_SINGULAR
 from core.messages_map import MAP_MESSAGES
@@ -227,7 +228,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "alerts.d.phone": ("值班电话", "Duty phone"),
     "alerts.d.conference": ("视频会商", "Video conference"),
     "alerts.d.resources": ("周边应急资源（{km} 公里内）", "Emergency resources within {km} km"),
-    "alerts.d.cameras": ("附近在线视频", "Nearest online cameras"),
+    "alerts.d.cameras": ("附近视频（离线的注明原因）", "Nearest cameras (offline ones say so)"),
     "alerts.d.none_near": ("范围内没有", "None within range"),
     "alerts.d.km": ("{km} 公里", "{km} km"),
     "alerts.d.unknown": ("没有编号为 {id} 的预警", "No alert with id {id}"),
@@ -378,6 +379,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 CATALOGUE.update(ADMIN_MESSAGES)
 # Comparisons by kind of indicator (core/comparison.py): kept in core/messages_numbers.py.
 CATALOGUE.update(NUMBER_MESSAGES)
+CATALOGUE.update(DECISION_MESSAGES)  # scenarios and annotations: core/messages_decisions.py
 CATALOGUE.update(COLOUR_MESSAGES)  # colour legends and empty levels: core/messages_colours.py
 # One module per feature: core/messages_<feature>.py.
 CATALOGUE.update(PROJECT_MESSAGES)

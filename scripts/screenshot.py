@@ -19,7 +19,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-PAGES = {"overview": "/", "economy": "/economy", "alerts": "/alerts"}
+PAGES = {"overview": "/", "economy": "/economy", "alerts": "/alerts", "poverty": "/poverty", "map": "/map",
+         "briefing": "/briefing", "projects": "/projects",
+         "project-detail": "/projects/LLXM-020",  # an overdue demo project with late milestones
+         "dispatch": "/dispatch?alert=ALT-003006"}  # an open alert of the demo warehouse with cameras around
 SIZES = ((390, 844), (1366, 768), (1920, 1080))
 THEMES = ("dark", "light")
 PHONE_MAX_WIDTH = 600

@@ -21,8 +21,12 @@ MAY_VIEW = {"leader", "duty_officer", "analyst", "admin"}
 MAY_SEE_OVERVIEW = {"leader", "duty_officer", "analyst", "screen", "admin"}
 MAY_EXPORT = {"leader", "analyst"}
 MAY_ACT = {"duty_officer"}
+MAY_ANNOTATE = {"leader", "analyst"}
+MAY_DISPATCH = {"leader", "duty_officer"}
 PAGES = {"/": MAY_SEE_OVERVIEW, "/economy": MAY_VIEW, "/alerts": MAY_VIEW, "/projects": MAY_VIEW,
-         "/alerts/A1": MAY_VIEW}
+         "/alerts/A1": MAY_VIEW, "/projects/P1": MAY_VIEW, "/poverty": MAY_VIEW, "/poverty/141102": MAY_VIEW,
+         "/briefing": MAY_VIEW, "/map": MAY_VIEW, "/screen": MAY_SEE_OVERVIEW, "/screen/wall": MAY_SEE_OVERVIEW,
+         "/dispatch?alert=A1": MAY_VIEW}
 HOME, OTHER = "141102", "141181"  # two counties of the tiny warehouse's city 141100
 
 
@@ -75,7 +79,6 @@ def _show_region(client: FlaskClient, region: str):
     for chart in ("trend", "progress"):
         outputs.append({"id": {"chart": chart, "type": "economy-graph"}, "property": "figure"})
     outputs.append({"id": "economy-progress-note", "property": "children"})
-    outputs.append({"id": {"chart": "forecast", "type": "economy-graph"}, "property": "figure"})
     outputs += [{"id": "economy-forecast-line", "property": "children"},
                 {"id": "economy-forecast-method", "property": "children"}]
     output = ".." + "...".join(
@@ -132,10 +135,20 @@ def test_callbacks_api_and_export_by_role(app_client: FlaskClient, role: str) ->
     assert (_show_region(app_client, HOME).status_code == 403) == (not viewer)
     assert (_console(app_client, None).status_code == 403) == (not viewer)
     assert (_export(app_client, HOME).status_code == 403) == (role not in MAY_EXPORT)
+    # The briefing's files need EXPORT before anything else is looked at (an exporter gets 400: no format).
+    assert (app_client.get("/api/v1/briefing").status_code == 403) == (role not in MAY_EXPORT)
     for url in ("/api/v1/summary", "/api/v1/alerts", "/api/v1/alerts/A1", "/api/v1/indicators",
-                "/api/v1/indicators/GDP/values?region=141100"):
+                "/api/v1/indicators/GDP/values?region=141100", "/api/v1/indicators/GDP/scenario?region=141100",
+                "/api/v1/annotations?indicator=GDP", "/api/v1/projects", "/api/v1/projects/P1",
+                "/api/v1/cameras/nearby?lon=111.1&lat=37.5", "/api/v1/dispatches?alert_id=A1"):
         assert (app_client.get(url).status_code == 403) == (not viewer), f"{role} {url}"
+    note = {"indicator_code": "GDP", "period": "2026-09", "text": "x"}
+    assert (app_client.post("/api/v1/annotations", json=note).status_code == 403) == (role not in MAY_ANNOTATE)
     assert (_act(app_client, "A1").status_code == 403) == (role not in MAY_ACT)
+    # An empty order is refused 400 to those who may dispatch; a step on no order 404 to those who may act.
+    assert (app_client.post("/api/v1/dispatches", json={}).status_code == 403) == (role not in MAY_DISPATCH)
+    step = app_client.post("/api/v1/dispatches/1/status", json={"status": "received"}).status_code
+    assert (step == 403) == (role not in MAY_ACT)
     assert app_client.get("/api/v1/health").status_code == 200
 
 
@@ -197,11 +210,20 @@ def test_the_shell_shows_a_screen_account_only_the_overview(app_client: FlaskCli
 EVERYONE = set(ROLES)
 FAMILY_ROLES = {
     "app-data-as-of": EVERYONE, "_pages_content": EVERYONE, "overview-kpis": MAY_SEE_OVERVIEW,
+    "screen-sig": MAY_SEE_OVERVIEW, "screen-alarm": MAY_SEE_OVERVIEW,
     "economy-kpis": MAY_VIEW, "economy-graph": MAY_VIEW, "economy-warnings": MAY_VIEW,
-    "economy-location": MAY_VIEW, "economy-download": MAY_EXPORT, "projects-tiles": MAY_VIEW,
-    "projects-grid": MAY_VIEW, "alerts-list": MAY_VIEW, "alerts-stats": MAY_VIEW, "alert-detail-id": MAY_VIEW,
+    "economy-location": MAY_VIEW, "economy-download": MAY_EXPORT, "economy-scenario-line": MAY_VIEW,
+    "economy-note-message": MAY_ANNOTATE, "projects-tiles": MAY_VIEW,
+    "poverty-summary": MAY_VIEW, "poverty-grid": MAY_VIEW, "poverty-location": MAY_VIEW,
+    "poverty-download": MAY_EXPORT, "map-graph": MAY_VIEW, "map-location": MAY_VIEW,
+    "projects-grid": MAY_VIEW, "projects-download": MAY_EXPORT, "project-detail-body": MAY_VIEW,
+    "project-detail-download": MAY_EXPORT, "alerts-list": MAY_VIEW, "alerts-stats": MAY_VIEW,
+    "alert-detail-id": MAY_VIEW,
     "alert-detail-body": MAY_VIEW, "alert-action-message": MAY_ACT, "admin-users": {"admin"},
     "admin-username": {"admin"}, "admin-audit-grid": {"admin"}, "admin-audit-download": {"admin"},
+    "briefing-period": MAY_VIEW, "briefing-preview": MAY_VIEW,
+    "dispatch-wall": MAY_VIEW, "dispatch-orders": MAY_VIEW, "dispatch-form-message": MAY_DISPATCH,
+    "dispatch-step-message": MAY_ACT,
 }
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from app import create_app
@@ -17,6 +18,7 @@ from core.audit import ACTIONS, PERSONAL_DATA_VIEWED
 from core.i18n import t
 from datasources.appdb import AppDB
 from datasources.audit import audit, search_audit
+from tests.alerts_warehouse import insert
 from tests.conftest import sign_in_as, throwaway_pg_database
 from tests.tiny_warehouse import build_tiny_warehouse
 from web.audit import audit_personal_data_view
@@ -29,6 +31,10 @@ GOOD_PW = "Yellow-River-2026"
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('audit')}/tiny.db"
     build_tiny_warehouse(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # a department to dispatch to
+        insert(conn, "dim_department", [{"dept_code": "XFZD", "name": "消防救援支队"}])
+    engine.dispose()
     return url
 
 
@@ -75,6 +81,15 @@ def _do_everything(client: FlaskClient) -> None:
     action = {"action": "acknowledge", "request_id": "req-000001"}
     assert client.post("/api/v1/alerts/A1/actions", json=action, **addr).status_code == 200
     assert client.post("/api/v1/alerts/A1/actions", json=action, **addr).json["duplicate"] is True
+    order = {"alert_id": "A1", "dept_codes": ["XFZD"], "instruction": "赶赴现场", "request_id": "order-000001",
+             "deadline": (datetime.now(UTC) + timedelta(hours=1)).isoformat()}
+    oid = client.post("/api/v1/dispatches", json=order, **addr).json["dispatch_id"]
+    assert client.post("/api/v1/dispatches", json=order, **addr).json["duplicate"] is True
+    assert client.post(f"/api/v1/dispatches/{oid}/status", json={"status": "received"}, **addr).status_code == 200
+    sign_in_as(client, "analyst")
+    note = {"indicator_code": "GDP", "period": "2026-06", "text": "政策出台"}
+    nid = client.post("/api/v1/annotations", json=note, **addr).json["id"]
+    assert client.patch(f"/api/v1/annotations/{nid}", json={"text": "政策落地"}, **addr).status_code == 200
     sign_in_as(client, "admin")
     body = {"username": "wang", "password": GOOD_PW, "role": "leader"}
     assert client.post("/api/v1/admin/users", json=body, **addr).status_code == 201
@@ -96,13 +111,19 @@ def test_every_action_the_code_produces_is_recorded(app_client: FlaskClient) -> 
     assert one("admin_password_set") == {**one("admin_password_set"), "actor": None, "object": "admin",
                                          "address": None}
     assert one("login_failed")["actor"] == "nobody" and one("login_failed")["detail"] == "unknown user"
-    assert [e["actor"] for e in by_action["login"]] == ["admin", "duty_officer", "leader"]  # newest first
+    assert [e["actor"] for e in by_action["login"]] == ["admin", "analyst", "duty_officer", "leader"]  # newest first
     assert by_action["logout"][0]["actor"] == "leader" and by_action["logout"][0]["address"] == "10.0.0.5"
     export = one("export")
     assert (export["actor"], export["address"]) == ("leader", "10.0.0.5")
     assert export["object"].endswith(".csv") and "economy trend csv region=141102" in export["detail"]
     assert [(e["actor"], e["object"], e["detail"], e["address"]) for e in by_action["alert_action"]] == \
         [("duty_officer", "A1", "acknowledge", "10.0.0.5")]  # the replay is not recorded again
+    assert [(e["actor"], e["object"], e["detail"], e["address"]) for e in by_action["dispatch"]] == \
+        [("duty_officer", "dispatch:1", "alert=A1 depts=XFZD resources=", "10.0.0.5")]  # once
+    assert [(e["object"], e["detail"]) for e in by_action["dispatch_status"]] == [("dispatch:1", "received")]
+    assert [(e["actor"], e["object"], e["address"]) for e in by_action["annotation_added"]] == \
+        [("analyst", "annotation:1", "10.0.0.5")] and "政策出台" in one("annotation_added")["detail"]
+    assert one("annotation_changed")["detail"] == "text=政策落地"
     created, changed = one("user_created"), one("user_changed")
     assert (created["actor"], created["object"], created["address"]) == ("admin", "wang", "10.0.0.5")
     assert "role=leader" in created["detail"] and GOOD_PW not in json.dumps(events)

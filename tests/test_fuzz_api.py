@@ -31,9 +31,11 @@ HOSTILE_TEXT = ["", "NaN", "9999-99", "0001-01-01T00:00:00+14:00", "1" * 5000, "
                 "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "１４１１００", "<script>alert(1)</script>", "-1", "1e308",
                 "{}", "[]", "null", "true"]
 QUERY_NAMES = ["region", "since", "until", "status", "level", "category", "actor", "action", "start", "end",
-               "children", "period", "next", "code", "limit"]
+               "children", "period", "next", "code", "limit", "offset", "format", "lang", "alert_id", "lon", "lat",
+               "radius_km"]
 BODY_KEYS = ["action", "dept_code", "level", "note", "request_id", "username", "password", "role",
-             "region_scope", "personal_data", "disabled"]
+             "region_scope", "personal_data", "disabled", "alert_id", "dept_codes", "resource_ids", "instruction",
+             "deadline", "status"]
 WRONG_TYPES = [None, 0, -1, 10**30, 1.5, True, "", "x" * 5000, [], [1, 2], {}, {"a": {"b": {}}}, "\ud800"]
 
 

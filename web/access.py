@@ -22,7 +22,17 @@ from dash import html
 from flask import Flask, Response, jsonify, request
 
 from core.i18n import current_language, t
-from core.permissions import ACT_ON_ALERTS, ADMINISTER, EXPORT, VIEW, VIEW_SCREEN, in_scope, role_permits
+from core.permissions import (
+    ACT_ON_ALERTS,
+    ADMINISTER,
+    ANNOTATE,
+    DISPATCH,
+    EXPORT,
+    VIEW,
+    VIEW_SCREEN,
+    in_scope,
+    role_permits,
+)
 from datasources.regions import top_region_code
 from web.auth import current_user
 from web.runtime import current_runtime
@@ -34,13 +44,24 @@ CALLBACK_PERMISSIONS: dict[str, str | None] = {
     "app-data-as-of": None,
     "_pages_content": None,
     "overview-kpis": VIEW_SCREEN,
+    "screen-sig": VIEW_SCREEN,
+    "screen-alarm": VIEW_SCREEN,
     "economy-kpis": VIEW,
     "economy-graph": VIEW,
     "economy-warnings": VIEW,
     "economy-location": VIEW,
     "economy-download": EXPORT,
+    "economy-scenario-line": VIEW,
+    "economy-note-message": ANNOTATE,
     "projects-tiles": VIEW,
     "projects-grid": VIEW,
+    "projects-download": EXPORT,
+    "project-detail-body": VIEW,
+    "project-detail-download": EXPORT,
+    "poverty-summary": VIEW,
+    "poverty-grid": VIEW,
+    "poverty-location": VIEW,
+    "poverty-download": EXPORT,
     "alerts-list": VIEW,
     "alerts-stats": VIEW,
     "alert-detail-id": VIEW,
@@ -50,6 +71,14 @@ CALLBACK_PERMISSIONS: dict[str, str | None] = {
     "admin-username": ADMINISTER,
     "admin-audit-grid": ADMINISTER,
     "admin-audit-download": ADMINISTER,
+    "dispatch-wall": VIEW,                   # pages/dispatch.py: the video wall and camera list
+    "dispatch-orders": VIEW,                 # an alert's orders
+    "dispatch-form-message": DISPATCH,       # issue an order
+    "dispatch-step-message": ACT_ON_ALERTS,  # move an order a step: the duty officer's record
+    "map-graph": VIEW,
+    "map-location": VIEW,
+    "briefing-period": VIEW,                 # pages/briefing.py: the months a region has
+    "briefing-preview": VIEW,                # the preview (the files: GET /api/v1/briefing, EXPORT)
 }
 _LAYOUT_WRAPPED = "_cockpit_access"
 

@@ -1,8 +1,8 @@
 """Audit from inside a request: the signed-in user as actor, the client's address as address.
 
 Pages and API routes call these; the log and its action names are datasources/audit.py and
-core/audit.py. No page shows unmasked personal data yet: a page or route that does must call
-`audit_personal_data_view` each time it shows it.
+core/audit.py. A page or route that shows unmasked personal data (pages/poverty.py,
+web/api/households.py) calls `audit_personal_data_view` each time it shows it.
 """
 from __future__ import annotations
 
