@@ -49,7 +49,7 @@ _QUARTERS_ZH = ("一", "二", "三", "四")
 
 
 def period_label(period: str | None, frequency: str, cumulative: bool, lang: str) -> str:
-    """How statisticians name a period: 2026年1-10月, 2026年前三季度, 2026年10月 (or English)."""
+    """How statisticians name a period: 2026年1—10月, 2026年前三季度, 2026年10月 (or English)."""
     if not period:
         return MISSING
     year, month = int(period[:4]), int(period[5:7])
@@ -64,5 +64,5 @@ def period_label(period: str | None, frequency: str, cumulative: bool, lang: str
             return f"{year}年{prefix}{_QUARTERS_ZH[quarter - 1]}季度"
         return f"Q1–Q{quarter} {year}" if cumulative and quarter > 1 else f"Q{quarter} {year}"
     if cumulative and month > 1:
-        return f"{year}年1-{month}月" if lang == "zh" else f"Jan–{_MONTHS_EN[month - 1]} {year}"
+        return f"{year}年1—{month}月" if lang == "zh" else f"Jan–{_MONTHS_EN[month - 1]} {year}"
     return f"{year}年{month}月" if lang == "zh" else f"{_MONTHS_EN[month - 1]} {year}"

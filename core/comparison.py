@@ -127,10 +127,13 @@ def _rounded(change: float, decimals: int) -> float:
 
 
 def change_figure(kind: str, change: object, lang: str, decimals: int = 1) -> str:
-    """The short signed figure: '+10.0%' (pct), '+0.1个百分点' (pp), '+1.2' (index); '—' when missing."""
+    """The short signed figure: '+10.0%' (pct), '+0.1个百分点' (pp), '+1.2' (index); '持平' when it rounds
+    to zero (a statistician does not write +0.0); '—' when missing."""
     number = _number(change)
     if number is None:
         return "—"
+    if _rounded(number, decimals) == 0:
+        return t("compare.flat.short", lang)
     text = f"{_rounded(number, decimals):+.{decimals}f}"
     if kind == "pct":
         return text + "%"

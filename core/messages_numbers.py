@@ -10,6 +10,7 @@ NUMBER_MESSAGES: dict[str, tuple[str, str]] = {
     "compare.previous": ("上期", "the previous period"),
     "compare.pp.short": ("{x}个百分点", "{x} pts"),
     "compare.pp.unit": ("个百分点", "pts"),
+    "compare.flat.short": ("持平", "unchanged"),
     "compare.pct.up": ("同比增长{x}%", "Up {x}% year on year"),
     "compare.pct.down": ("同比下降{x}%", "Down {x}% year on year"),
     "compare.pct.flat": ("与上年同期持平", "Unchanged year on year"),

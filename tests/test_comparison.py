@@ -84,7 +84,7 @@ def test_an_amount_compares_in_percent() -> None:
 def test_missing_and_rounding() -> None:
     assert change_pct(1100, 0) is None and change_pct(None, 1000) is None and change_pp(5.3, None) is None
     assert change_text("pp", None, "zh") == "无可比数据" and change_figure("pct", None, "zh") == "—"
-    assert change_text("pp", -0.04, "zh") == "与上年同期持平" and change_figure("pp", -0.04, "zh") == "+0.0个百分点"
+    assert change_text("pp", -0.04, "zh") == "与上年同期持平" and change_figure("pp", -0.04, "zh") == "持平"
 
 
 @pytest.mark.parametrize(("period", "frequency", "cumulative", "zh", "en"), [

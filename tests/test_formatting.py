@@ -22,7 +22,7 @@ def test_percentages() -> None:
 
 
 def test_period_labels() -> None:
-    assert period_label("2026-10", "month", True, "zh") == "2026年1-10月"
+    assert period_label("2026-10", "month", True, "zh") == "2026年1—10月"
     assert period_label("2026-10", "month", False, "zh") == "2026年10月"
     assert period_label("2026-09", "quarter", True, "zh") == "2026年前三季度"
     assert period_label("2026-03", "quarter", True, "zh") == "2026年一季度"

@@ -103,6 +103,16 @@ def layout_problems(driver) -> list[str]:
     return problems + driver.execute_script(PANELS_AND_CHARTS)
 
 
+# Links that reach past the navigation's own box or into the clock and buttons beside it.
+NAV_UNDER_META = """
+    const nav = document.querySelector('.app-nav').getBoundingClientRect();
+    const meta = document.querySelector('.app-meta').getBoundingClientRect();
+    return [...document.querySelectorAll('.app-nav .nav-link')].filter(link => {
+        const r = link.getBoundingClientRect();
+        return r.right > Math.min(nav.right, meta.left) + 0.5 || r.left < nav.left - 0.5;
+    }).map(link => link.textContent);"""
+
+
 def header_problems(driver, phone: bool) -> list[str]:
     problems = []
     if not driver.find_element(By.ID, "app-data-as-of").is_displayed():
@@ -125,6 +135,9 @@ def header_problems(driver, phone: bool) -> list[str]:
         tops = {link.location["y"] for link in driver.find_elements(By.CSS_SELECTOR, ".app-nav .nav-link")}
         if len(tops) != 1:
             problems.append(f"navigation wraps onto {len(tops)} lines")
+        covered = driver.execute_script(NAV_UNDER_META)
+        if covered:
+            problems.append(f"navigation runs under the clock or buttons: {covered}")
         header = driver.find_element(By.CSS_SELECTOR, ".app-header").size["height"]
         if header > 90:
             problems.append(f"header {header}px high")
