@@ -378,3 +378,4 @@ def test_cli_without_password_exits_2(tmp_path: Path, appdb: AppDB) -> None:
     result = run_users(tmp_path, "add", "x1", "--role", "leader", password=None)
     assert result.returncode == 2
     assert get_user(appdb.engine, "x1") is None
+

@@ -342,3 +342,13 @@ def wait_until_map_loaded(dash_duo) -> None:
         const gd = document.querySelector('.maplibregl-canvas').closest('.js-plotly-plot');
         const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
         return Boolean(sub && sub.map && sub.map.loaded() && sub.map.queryRenderedFeatures().length);"""), 20)
+
+
+def test_only_dash_library_bundles_are_served_signed_out(anonymous: FlaskClient) -> None:
+    client = anonymous
+    bundle = client.get("/_dash-component-suites/dash/dcc/async-dropdown.js")
+    assert bundle.status_code == 200 and "javascript" in bundle.mimetype
+    assert client.post("/_dash-component-suites/dash/dcc/async-dropdown.js").status_code in (401, 405)
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.get("/assets/cockpit.js").status_code in (302, 401)
+    assert client.get("/projects").status_code == 302

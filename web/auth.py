@@ -40,6 +40,10 @@ from web.throttle import count_failure, forget_failures, throttled_for
 log = logging.getLogger(__name__)
 
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/api/v1/health", "/login/oidc", "/login/oidc/callback"})
+# Dash's own library bundles (the same files as on PyPI, no data): a page that lazy-loads one
+# after its session ended must get the code, not a 401 in the console; its next callback then
+# meets the guard and goes to the login page.
+PUBLIC_PREFIXES = ("/_dash-component-suites/",)
 _USER_KEY = "_cockpit_user"
 _ABSENT = object()
 
@@ -198,6 +202,8 @@ def _wants_json(path: str) -> bool:
 
 def _guard() -> ResponseReturnValue | None:
     if request.path in PUBLIC_PATHS or current_user() is not None:
+        return None
+    if request.method == "GET" and request.path.startswith(PUBLIC_PREFIXES):
         return None
     if _wants_json(request.path):
         return jsonify(error={"status": 401, "message": t("login.required")}), 401
