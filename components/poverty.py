@@ -111,7 +111,8 @@ def children_table(children: pd.DataFrame, lang: str) -> html.Table:
 
 def _count_axis(most: float, title: str) -> dict[str, Any]:
     """An axis of household counts: whole numbers only, even when there are a handful."""
-    return {"title": {"text": title}, "tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if most <= 8 else {})}
+    return {"title": {"text": title}, "tickformat": ",d", "rangemode": "tozero", "automargin": True,
+            **({"dtick": 1} if most <= 8 else {})}
 
 
 def _layout(**extra: Any) -> dict[str, Any]:
