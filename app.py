@@ -65,6 +65,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
 
     app = dash.Dash(__name__, server=server, use_pages=True, pages_folder=str(HERE / "pages"),
                     assets_folder=str(HERE / "assets"), serve_locally=True,
+                    assets_ignore=r"\.lazy\.js$",  # large players (*.lazy.js): loaded by the page that needs them
                     title=t("app.title", config.language), update_title=None,
                     suppress_callback_exceptions=True, compress=True)  # gzip/brotli: flask-compress
     app.layout = shell_layout

@@ -1,7 +1,8 @@
 // Video wall (/dispatch), in the browser: start each tile's stream and turn a tile whose stream
 // fails or stalls into "no signal" with the reason, without touching the other tiles.
 // HLS and MP4 play natively in Chromium; HTTP-FLV and WebSocket-FLV through mpegts.js, which the
-// app serves itself (assets/video-mpegts.js, Apache-2.0): nothing is loaded from a CDN.
+// app serves itself (assets/video-mpegts.lazy.js, Apache-2.0): nothing is loaded from a CDN. It is
+// 275 KB, so app.py keeps *.lazy.js off every page and the first FLV tile loads it here.
 (function () {
   const STALL_MS = 15000;  // no frame this long after starting: "no data from the stream"
 
@@ -29,7 +30,27 @@
     if (video._cockpitWatchdog) { clearTimeout(video._cockpitWatchdog); }
   }
 
+  let mpegtsLoading = null;
+
+  function withMpegts(then) {
+    if (window.mpegts) { then(); return; }
+    if (!mpegtsLoading) {
+      mpegtsLoading = new Promise(function (resolve, reject) {
+        const script = document.createElement("script");
+        script.src = "/assets/video-mpegts.lazy.js";
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    mpegtsLoading.then(then, then);  // on failure startFlv finds no player and says so in the tile
+  }
+
   function startFlv(video, url) {
+    withMpegts(function () { playFlv(video, url); });
+  }
+
+  function playFlv(video, url) {
     const mpegts = window.mpegts;
     if (!mpegts || !mpegts.isSupported()) {
       noSignal(video, video.dataset.msgError);

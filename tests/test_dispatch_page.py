@@ -105,3 +105,9 @@ def _walk(node):
     for child in children if isinstance(children, list) else [children]:
         if child is not None and not isinstance(child, str):
             yield from _walk(child)
+
+
+def test_the_flv_player_is_not_on_every_page(client: FlaskClient) -> None:
+    index = client.get("/").get_data(as_text=True)
+    assert "video_wall.js" in index and "video-mpegts" not in index
+    assert client.get("/assets/video-mpegts.lazy.js").status_code == 200

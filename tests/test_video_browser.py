@@ -96,5 +96,8 @@ def test_a_gateway_flv_stream_reaches_the_player_and_plays(dash_duo, make_config
     assert ("/api/play/start/C1/C1", "gw-token-42") in gateway.requests
     assert "gw-token-42" not in driver.page_source
     assert_advances(driver, "C1")  # mpegts.js, served by the app, plays the HTTP-FLV stream
+    # ...loaded by the first FLV tile, not by every page (app.py keeps *.lazy.js off them).
+    assert driver.execute_script(
+        "return [...document.scripts].filter(s => s.src.includes('video-mpegts')).length") == 1
     assert driver.execute_script("return document.querySelector('video').src").startswith("blob:")
     assert console_errors(dash_duo) == []
