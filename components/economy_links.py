@@ -14,7 +14,7 @@ from components.formatting import format_pct
 from components.maps import boundaries_notes, choropleth_figure
 from core.colours import DEFAULT_RULES, ColourRules, growth_tone, progress_tone, tone_class
 from core.comparison import change_figure, indicator_decimals, indicator_kind, measure_column
-from core.economy_view import EconomyView, view_href
+from core.economy_view import view_href
 from core.i18n import t
 from core.rules import time_progress_pct
 from core.values import localized_unit
@@ -23,24 +23,6 @@ from core.values import localized_unit
 def separator(lang: str) -> str:
     """Between listed names: the Chinese enumeration comma, or a comma in English."""
     return "、" if lang == "zh" else ", "
-
-
-def breadcrumb(family: pd.DataFrame, top: str | None, view: EconomyView, lang: str) -> html.Nav:
-    """City › county › township (up to the configured top region), each a link keeping the query."""
-    chain: list[dict[str, Any]] = []
-    for row in family[family["relation"] != "child"].to_dict("records"):
-        chain.append(row)
-        if row["region_code"] == top:
-            break
-    items: list[Any] = []
-    for i, row in enumerate(reversed(chain)):
-        name = region_label(row, lang)
-        if i:
-            items.append(html.Span("›", className="economy-crumb-sep"))
-        items.append(html.Span(name, className="economy-crumb current") if i == len(chain) - 1 else
-                     dcc.Link(name, href=view.href(row["region_code"]), className="economy-crumb",
-                              id={"type": "economy-crumb", "code": row["region_code"]}))
-    return html.Nav(items, className="economy-breadcrumb", id="economy-breadcrumb")
 
 
 def not_found(code_text: str, up: Mapping[str, Any] | None, lang: str) -> html.Section:

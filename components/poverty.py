@@ -52,24 +52,6 @@ def status_tiles(totals: Mapping[str, int], share_pct: float | None, lang: str) 
             for label, value, key in tiles]
 
 
-def breadcrumb(family: pd.DataFrame, top: str | None, lang: str) -> html.Nav:
-    """Region › … › this region (from the user's top region down), each above it a link."""
-    chain: list[dict[str, Any]] = []
-    for row in family[family["relation"] != "child"].to_dict("records"):
-        chain.append(row)
-        if row["region_code"] == top:
-            break
-    items: list[Any] = []
-    for i, row in enumerate(reversed(chain)):
-        if i:
-            items.append(html.Span("›", className="economy-crumb-sep"))
-        name = region_label(row, lang)
-        items.append(html.Span(name, className="economy-crumb current") if i == len(chain) - 1 else
-                     dcc.Link(name, href=page_href(row["region_code"]), className="economy-crumb",
-                              id={"type": "poverty-crumb", "code": row["region_code"]}))
-    return html.Nav(items, className="economy-breadcrumb", id="poverty-breadcrumb")
-
-
 def not_found(code_text: str, up: Mapping[str, Any] | None, lang: str) -> html.Section:
     """An unknown region code (`code_text`, safe to show) and a link up to the nearest known region."""
     link = (dcc.Link(t("poverty.up_to", lang, name=region_label(up, lang)), href=page_href(str(up["region_code"])),

@@ -17,6 +17,7 @@ import pandas as pd
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from components.breadcrumb import region_breadcrumb
 from components.cards import panel_message, skipped_note
 from components.economy import (
     comparison_grid,
@@ -30,7 +31,7 @@ from components.economy import (
     region_label,
 )
 from components.economy_export import csv_bytes, export_table, xlsx_bytes
-from components.economy_links import HIDDEN, breadcrumb, children_view, not_found, separator, warning_list
+from components.economy_links import HIDDEN, children_view, not_found, separator, warning_list
 from components.formatting import period_label
 from components.maps import boundary_error_message
 from components.panels import guarded
@@ -93,7 +94,8 @@ def _frame(region_code: object, indicator: object, period: object, measure: obje
         dcc.Store(id="economy-view", data=view.data()),
         dcc.Download(id="economy-download"),
         html.Div([
-            html.Div([breadcrumb(region_family(wh, code), user_scope() or rt.config.city_region_code, view, lang),
+            html.Div([region_breadcrumb(region_family(wh, code), user_scope() or rt.config.city_region_code, lang,
+                                        href=view.href, page="economy"),
                       html.H1(t("economy.page_title", lang, region=name), className="economy-title")],
                      className="economy-heading"),
             html.Div([

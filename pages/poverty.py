@@ -16,6 +16,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from components.breadcrumb import region_breadcrumb
 from components.cards import panel_message
 from components.economy import EMPTY_FIGURE, export_filename, graph_config, region_label
 from components.economy_export import csv_bytes, xlsx_bytes
@@ -23,12 +24,12 @@ from components.formatting import format_number
 from components.panels import failure_panel, guarded
 from components.poverty import (
     below_threshold,
-    breadcrumb,
     children_figure,
     children_height,
     children_table,
     income_figure,
     not_found,
+    page_href,
     quality_note,
     risk_figure,
     status_tiles,
@@ -88,7 +89,7 @@ def _frame(region_code: object, status: object, lang: str) -> html.Div:
         dcc.Location(id=LOCATION, refresh="callback-nav"),
         dcc.Store(id=VIEW_STORE, data={"region": str(code)}),
         dcc.Download(id=DOWNLOAD),
-        html.Div([breadcrumb(family, top, lang),
+        html.Div([region_breadcrumb(family, top, lang, href=page_href, page="poverty"),
                   html.H1(t("poverty.page_title", lang, region=name), className="economy-title")],
                  className="economy-heading poverty-heading"),
         html.Div(id=NOTES),

@@ -37,42 +37,37 @@ def service_unavailable(reason: str) -> None:
 
 
 @contextmanager
-def throwaway_pg_database(prefix: str) -> Iterator[str]:
+def _throwaway_database(admin_url: str, service: str, prefix: str, create: str, drop: str,
+                        url_suffix: str = "") -> Iterator[str]:
+    """A fresh database on the server of `admin_url` for the block (`create`/`drop` take the
+    name as {name}); dropped afterwards. Unreachable server: service_unavailable."""
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    name = f"{prefix}_{secrets.token_hex(5)}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(create.format(name=name))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        service_unavailable(f"{service} not reachable at {admin_url}: {exc.orig}")
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}{url_suffix}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(drop.format(name=name))
+        admin.dispose()
+
+
+def throwaway_pg_database(prefix: str):
     """A fresh PostgreSQL database for the duration of the block; dropped afterwards."""
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT",
-                             connect_args={"connect_timeout": 5})
-    name = f"{prefix}_{secrets.token_hex(5)}"
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        service_unavailable(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc.orig}")
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+    return _throwaway_database(PG_ADMIN_URL, "PostgreSQL", prefix, "CREATE DATABASE {name}",
+                               "DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@contextmanager
-def throwaway_mysql_database(prefix: str) -> Iterator[str]:
+def throwaway_mysql_database(prefix: str):
     """A fresh MariaDB/MySQL database (utf8mb4) for the duration of the block; dropped afterwards."""
-    admin = sa.create_engine(MYSQL_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
-    name = f"{prefix}_{secrets.token_hex(5)}"
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        service_unavailable(f"MariaDB not reachable at {MYSQL_ADMIN_URL}: {exc.orig}")
-    try:
-        yield MYSQL_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}?charset=utf8mb4"
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-        admin.dispose()
+    return _throwaway_database(MYSQL_ADMIN_URL, "MariaDB", prefix,
+                               "CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+                               "DROP DATABASE IF EXISTS {name}", url_suffix="?charset=utf8mb4")
 
 
 ENGINES = ("sqlite", "postgresql")

@@ -30,7 +30,7 @@ from datasources.audit import MAX_ROWS, search_audit
 from datasources.users import CHANGEABLE, UserExists, list_users
 from services.accounts import LastAdmin, change_account, create_account
 from web.access import require
-from web.api.common import ApiError, error_response
+from web.api.common import ApiError, error_response, json_object_body
 from web.audit import audit_export, client_address
 from web.auth import current_user
 from web.runtime import current_runtime
@@ -54,12 +54,7 @@ api_admin.register_error_handler(AppDatabaseError, _unavailable)
 
 def _body(allowed: tuple[str, ...]) -> dict[str, Any]:
     """The JSON object body, its fields checked for kind; 400 otherwise."""
-    try:
-        payload = request.get_json(silent=True)
-    except RecursionError as exc:
-        raise ApiError(400, "the JSON body is nested too deeply") from exc
-    if not isinstance(payload, dict):
-        raise ApiError(400, "expected a JSON object body")
+    payload = json_object_body()
     unknown = sorted(str(key)[:40] for key in payload if key not in allowed)
     if unknown:
         raise ApiError(400, f"unknown field(s) {', '.join(unknown)}: expected {', '.join(allowed)}")

@@ -23,7 +23,7 @@ from core.permissions import ACT_ON_ALERTS, VIEW
 from datasources.appdb import AppDatabaseError
 from services.alerts import act_on_alert, alert_detail, console_alerts
 from web.access import Forbidden, require, user_scope
-from web.api.common import ApiError, error_response, json_value, region_param
+from web.api.common import ApiError, error_response, json_object_body, json_value, region_param
 from web.auth import current_user
 from web.runtime import current_runtime
 
@@ -159,12 +159,7 @@ def post_action(alert_id: str) -> Response:
     """
     require(ACT_ON_ALERTS)
     rt = current_runtime()
-    try:
-        payload = request.get_json(silent=True)
-    except RecursionError as exc:  # `silent` only covers ValueError, not a body nested too deep to parse
-        raise ApiError(400, "the JSON body is nested too deeply") from exc
-    if not isinstance(payload, dict):
-        raise ApiError(400, "expected a JSON object body")
+    payload = json_object_body()
     action = payload.get("action")
     if action not in ACTIONS:
         raise ApiError(400, f"action must be one of {', '.join(ACTIONS)}, got {_shown(action)}")

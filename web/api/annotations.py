@@ -9,7 +9,6 @@ Every write is audited with who and when (in the same transaction as the change)
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -21,7 +20,7 @@ from datasources.annotations import NotAuthor, add_annotation, edit_annotation, 
 from datasources.indicators import catalogue
 from datasources.regions import find_region
 from web.access import Forbidden, check_region, require, user_scope
-from web.api.common import ApiError, region_param
+from web.api.common import ApiError, json_object_body, region_param
 from web.audit import client_address
 from web.auth import current_user
 from web.runtime import current_runtime
@@ -55,16 +54,6 @@ def note_region(raw: object) -> str | None:
     return raw
 
 
-def _body() -> dict[str, Any]:
-    try:
-        payload = request.get_json(silent=True)
-    except RecursionError as exc:
-        raise ApiError(400, "the JSON body is nested too deeply") from exc
-    if not isinstance(payload, dict):
-        raise ApiError(400, "expected a JSON object body")
-    return payload
-
-
 def _author() -> str:
     user = current_user()
     if user is None:  # require() already answered 401; kept for the type checker
@@ -89,7 +78,7 @@ def get_annotations() -> Response:
 def post_annotation() -> tuple[Response, int]:
     """Add a note: 201 with it; 400 for a bad field (the message names it), 403 outside one's region."""
     require(ANNOTATE)
-    payload = _body()
+    payload = json_object_body()
     try:
         period, text = check_period(payload.get("period")), check_text(payload.get("text"))
     except ValueError as exc:
@@ -109,7 +98,7 @@ def patch_annotation(note_id: str) -> Response:
     if not (note_id.isascii() and note_id.isdigit() and len(note_id) <= MAX_ID_DIGITS):
         raise ApiError(404, f"unknown annotation {note_id[:40]!r}")
     annotation_id = int(note_id)
-    payload = _body()
+    payload = json_object_body()
     if not {"text", "period"} & set(payload):
         raise ApiError(400, "give text and/or period to change")
     try:

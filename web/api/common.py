@@ -27,6 +27,17 @@ class ApiError(Exception):
         self.message = message
 
 
+def json_object_body() -> dict[str, Any]:
+    """The request's JSON object body; 400 for anything else (no body, not JSON, not an object)."""
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError as exc:  # `silent` only covers ValueError, not a body nested too deep to parse
+        raise ApiError(400, "the JSON body is nested too deeply") from exc
+    if not isinstance(payload, dict):
+        raise ApiError(400, "expected a JSON object body")
+    return payload
+
+
 def error_response(status: int, message: str) -> tuple[Response, int]:
     """The API's error body: {"error": {"status": …, "message": …}}."""
     return jsonify({"error": {"status": status, "message": message}}), status

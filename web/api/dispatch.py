@@ -24,7 +24,7 @@ from core.permissions import ACT_ON_ALERTS, DISPATCH, VIEW
 from datasources.appdb import AppDatabaseError
 from services.dispatch import alert_centre, alert_orders, issue, progress
 from web.access import Forbidden, require, user_scope
-from web.api.common import ApiError, json_value
+from web.api.common import ApiError, json_object_body, json_value
 from web.audit import client_address
 from web.auth import current_user
 from web.runtime import current_runtime
@@ -39,16 +39,6 @@ def _json(value: Any) -> Any:
     if isinstance(value, list):
         return [_json(v) for v in value]
     return json_value(value)
-
-
-def _body() -> dict[str, Any]:
-    try:
-        payload = request.get_json(silent=True)
-    except RecursionError as exc:
-        raise ApiError(400, "the JSON body is nested too deeply") from exc
-    if not isinstance(payload, dict):
-        raise ApiError(400, "expected a JSON object body")
-    return payload
 
 
 def _request_id(payload: dict[str, Any]) -> str:
@@ -72,7 +62,7 @@ def post_dispatch() -> tuple[Response, int]:
     """Issue an order for an alert; 400 naming unknown departments or resources; never half stored."""
     require(DISPATCH)
     rt = current_runtime()
-    payload = _body()
+    payload = json_object_body()
     alert_id = payload.get("alert_id")
     if not is_alert_id(alert_id):
         raise ApiError(400, "alert_id must be an alert id")
@@ -126,7 +116,7 @@ def post_status(dispatch_id: int) -> Response:
     """Move an order one step (or cancel it): 200, 409 when the step does not follow, 404 unknown order."""
     require(ACT_ON_ALERTS)
     rt = current_runtime()
-    payload = _body()
+    payload = json_object_body()
     status, note = payload.get("status"), payload.get("note")
     if not isinstance(status, str):
         raise ApiError(400, "status must be a string")
