@@ -23,25 +23,34 @@ from core.values import is_missing, localized_name, localized_unit
 LEVEL_KEYS = {"1": "red", "2": "orange", "3": "yellow", "4": "blue"}
 
 
+def headline_change(row: Mapping[str, object], lang: str) -> tuple[float | None, str]:
+    """A headline indicator's change and how a card states it: "同比 ▲ +3.3%", "▼ 比1—9月回落0.1个百分点".
+
+    An amount compares in percent, a rate in points, an index as value − 100, each on the year;
+    a growth rate is itself a change over the year, so it compares with the previous period of
+    the same year, in the bureau's words. One statement for the overview and the wall screen.
+    """
+    kind, decimals = indicator_kind(row), indicator_decimals(row)
+    change = year_change(kind, row.get("value"), row.get("value_last_year"), row.get("yoy_pct"))
+    text = format_pct(change, signed=True) if kind == "pct" else change_figure(kind, change, lang, decimals)
+    label = t("overview.yoy", lang) + " "
+    if kind == "pp" and is_growth_rate(row.get("name"), row.get("name_en")):
+        change, text = growth_rate_change(row, row.get("value"), row.get("value_previous"),
+                                          row.get("previous_period"), lang)
+        label = ""
+    arrow = "" if is_missing(change) or change == 0 else ("▲ " if float(change) > 0 else "▼ ")  # type: ignore[arg-type]
+    return change, label + arrow + text
+
+
 def kpi_card(row: Mapping[str, object], href: str, lang: str, rules: ColourRules = DEFAULT_RULES) -> html.A:
     """A headline indicator: latest value with unit and period, YoY coloured by tone, completion
     coloured ahead / behind / far behind time progress (core/colours.py)."""
     code = str(row["indicator_code"])
     name = localized_name(row, lang)
     has_data = not is_missing(row.get("period"))
-    # A change as its kind is compared: percent for amounts, points for rates, value − 100 for an index.
-    kind, decimals = indicator_kind(row), indicator_decimals(row)
-    yoy = year_change(kind, row.get("value"), row.get("value_last_year"), row.get("yoy_pct"))
-    yoy_text = format_pct(yoy, signed=True) if kind == "pct" else change_figure(kind, yoy, lang, decimals)
-    label = t("overview.yoy", lang) + " "
-    if kind == "pp" and is_growth_rate(row.get("name"), row.get("name_en")):
-        # A growth rate is itself a change over the year: it compares with the previous period
-        # of the same year, in the bureau's words (比1—9月加快0.3个百分点).
-        yoy, yoy_text = growth_rate_change(row, row.get("value"), row.get("value_previous"),
-                                           row.get("previous_period"), lang)
-        label = ""
+    decimals = indicator_decimals(row)
+    yoy, yoy_text = headline_change(row, lang)
     tone = change_tone(yoy, bool(row.get("higher_is_better")))
-    arrow = "" if is_missing(yoy) or yoy == 0 else ("▲ " if float(yoy) > 0 else "▼ ")  # type: ignore[arg-type]
     children: list = [
         html.Div(name, className="kpi-name"),
         html.Div([html.Span(format_number(row.get("value"), decimals), className="kpi-value"),
@@ -50,7 +59,7 @@ def kpi_card(row: Mapping[str, object], href: str, lang: str, rules: ColourRules
             html.Span(period_label(row.get("period"), str(row.get("frequency")),  # type: ignore[arg-type]
                                    bool(row.get("cumulative")), lang) if has_data else t("overview.no_data", lang),
                       className="kpi-period"),
-            html.Span([label, arrow, yoy_text], className=f"kpi-yoy tone-{tone}"),
+            html.Span(yoy_text, className=f"kpi-yoy tone-{tone}"),
         ], className="kpi-meta"),
     ]
     completion = row.get("completion_pct")

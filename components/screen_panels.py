@@ -13,10 +13,10 @@ import pandas as pd
 from dash import html
 
 from components.alerts import category_label, level_key, level_label
-from components.cards import LEVEL_KEYS
+from components.cards import LEVEL_KEYS, headline_change
 from components.formatting import MISSING, format_number, format_pct, format_timestamp
 from core.colours import DEFAULT_RULES, ColourRules, progress_tone, tone_class
-from core.comparison import change_figure, indicator_decimals, indicator_kind, year_change
+from core.comparison import indicator_decimals
 from core.i18n import t
 from core.rules import change_tone
 from core.values import is_missing, localized_name, localized_unit
@@ -41,20 +41,20 @@ def list_capacity(height: int) -> int:
 
 
 def screen_kpi(row: Mapping[str, Any], lang: str, rules: ColourRules = DEFAULT_RULES) -> html.Div:
-    """One headline figure: name, change on a year, value, and target completion against 时间进度."""
-    kind, decimals = indicator_kind(row), indicator_decimals(row)
-    yoy = year_change(kind, row.get("value"), row.get("value_last_year"), row.get("yoy_pct"))
-    yoy_text = format_pct(yoy, signed=True) if kind == "pct" else change_figure(kind, yoy, lang, decimals)
+    """One headline figure: name, value and its change (as the overview says it), completion against 时间进度."""
+    decimals = indicator_decimals(row)
+    yoy, yoy_text = headline_change(row, lang)
     tone = change_tone(yoy, bool(row.get("higher_is_better")))
     completion, progress = row.get("completion_pct"), row.get("time_progress_pct")
     pace = tone_class(progress_tone(completion, progress, bool(row.get("higher_is_better", True)), rules))  # type: ignore[arg-type]
     has_target = not is_missing(completion)
     return html.Div([
-        html.Div([html.Span(localized_name(row, lang), className="screen-kpi-name"),
-                  html.Span([t("overview.yoy", lang), " ", yoy_text], className=f"screen-kpi-yoy tone-{tone}")],
-                 className="screen-kpi-top"),
-        html.Div([html.Span(format_number(row.get("value"), decimals), className="screen-kpi-value"),
-                  html.Span(localized_unit(row.get("unit"), lang), className="screen-kpi-unit")],
+        # The name has the card's whole width (a wall is read from 5 m: no cut names); the
+        # change sits beside the figure it qualifies.
+        html.Div(localized_name(row, lang), className="screen-kpi-name"),
+        html.Div([html.Span([html.Span(format_number(row.get("value"), decimals), className="screen-kpi-value"),
+                             html.Span(localized_unit(row.get("unit"), lang), className="screen-kpi-unit")]),
+                  html.Span(yoy_text, className=f"screen-kpi-yoy tone-{tone}")],
                  className="screen-kpi-figure"),
         html.Div([
             html.Div(className=f"screen-kpi-fill {pace}",

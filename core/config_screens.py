@@ -44,10 +44,11 @@ _MAIN = {"canvas": [1920, 1080], "rotate_s": None, "title": None, "panels": [
 ]}
 _WALL = {"canvas": [3840, 1080], "rotate_s": None, "title": None, "panels": [
     _box("header", 0, 0, 3840, 90),
-    _box("kpis", 20, 100, 1240, 500),
-    _box("levels", 20, 610, 1240, 180),
-    _box("poverty", 20, 800, 1240, 200),
-    _box("map", 1280, 100, 1280, 900),
+    # Three KPI cards a row, each wide enough for a growth rate's "▼ 比1—9月回落0.1个百分点".
+    _box("kpis", 20, 100, 1420, 500),
+    _box("levels", 20, 610, 1420, 180),
+    _box("poverty", 20, 800, 1420, 200),
+    _box("map", 1460, 100, 1100, 900),
     _box("trend", 2580, 100, 1240, 440),
     _box("projects", 2580, 550, 1240, 450),
     _box("ticker", 20, 1010, 3800, 60),

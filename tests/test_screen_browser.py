@@ -84,6 +84,14 @@ def test_the_canvas_fills_the_window_at_two_sizes_and_nothing_scrolls(dash_duo, 
     assert small == []
     # The tiny warehouse's newest data are an hour old: older than the configured minute.
     dash_duo.wait_for_contains_text("#screen-stale", "数据未更新", timeout=10)
+    # The badge sits in the header's empty middle: it covers no panel and none of the header's text.
+    covered = driver.execute_script("""
+        const badge = document.getElementById('screen-stale').getBoundingClientRect();
+        const hit = r => r.left < badge.right && badge.left < r.right && r.top < badge.bottom && badge.top < r.bottom;
+        const panels = [...document.querySelectorAll('.screen-panel:not(.screen-panel-header)')];
+        const texts = [...document.querySelectorAll('.screen-panel-header *')].filter(e => !e.children.length);
+        return [...panels, ...texts].filter(e => hit(e.getBoundingClientRect())).map(e => e.className);""")
+    assert covered == []
     assert console_errors(dash_duo) == []
 
 
