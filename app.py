@@ -25,6 +25,7 @@ from web.access import install_access, install_page_access
 from web.api import register_api
 from web.auth import ensure_admin, install_auth, secret_key_for
 from web.callback_guard import install_callback_guard
+from web.memory import limit_malloc_arenas
 from web.oidc import install_oidc
 from web.security import install_security
 from web.shell import register_shell_callbacks, shell_layout
@@ -123,6 +124,7 @@ def main() -> None:
     print(f"City Cockpit: http://{config.host}:{config.port}/", file=sys.stderr, flush=True)
     from waitress import serve  # only `python app.py` needs it; gunicorn imports app:server
 
+    limit_malloc_arenas()  # before waitress starts its threads (web/memory.py)
     serve(app.server, host=config.host, port=config.port, threads=config.production.server_threads,
           ident="city-cockpit")
 

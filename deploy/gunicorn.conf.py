@@ -29,3 +29,10 @@ errorlog = "-"
 # The client's real address comes through nginx's X-Forwarded-For, read by the cockpit itself
 # (server.trusted_proxies); gunicorn only needs to accept the scheme header from local proxies.
 forwarded_allow_ips = os.environ.get("COCKPIT_PROXY_IPS", "127.0.0.1")
+
+
+def on_starting(_server: object) -> None:
+    """In the master, before any worker is forked: workers inherit the cap on malloc arenas."""
+    from web.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()

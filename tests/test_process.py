@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,53 @@ def test_a_forked_child_opens_its_own_postgresql_connections() -> None:
         finally:
             warehouse.dispose()
             appdb.dispose()
+
+
+ARENA_PROBE = """
+import ctypes, ctypes.util, os, sys, tempfile, threading
+from web.memory import limit_malloc_arenas
+capped = limit_malloc_arenas(int(sys.argv[1]))
+start = threading.Barrier(12)
+
+def churn():
+    start.wait()  # all at once, so glibc hands out arenas under contention
+    for _ in range(3000):
+        blocks = [bytearray(2048) for _ in range(64)]
+        del blocks
+
+threads = [threading.Thread(target=churn) for _ in range(12)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.fopen.restype = ctypes.c_void_p
+libc.malloc_info.argtypes = (ctypes.c_int, ctypes.c_void_p)
+libc.fclose.argtypes = (ctypes.c_void_p,)
+path = tempfile.NamedTemporaryFile(delete=False).name
+stream = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, stream)
+libc.fclose(stream)
+print(capped, open(path).read().count("<heap nr="))
+"""
+
+
+def _arenas_after_threads(cap: int, env: dict[str, str]) -> tuple[str, int]:
+    done = subprocess.run([sys.executable, "-c", ARENA_PROBE, str(cap)], cwd=Path(__file__).resolve().parent.parent,
+                          env=env, capture_output=True, text=True, check=True, timeout=120)
+    capped, heaps = done.stdout.split()
+    return capped, int(heaps)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc arenas are glibc's")
+def test_a_server_process_caps_malloc_arenas_unless_the_operator_set_a_number() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    # Twelve threads allocating at once: capped at 2, glibc keeps to two heaps (main arena + 1).
+    capped, heaps = _arenas_after_threads(2, env)
+    assert capped == "True" and heaps <= 2
+    # The operator's MALLOC_ARENA_MAX stands: the cockpit leaves the number alone.
+    capped, heaps = _arenas_after_threads(2, {**env, "MALLOC_ARENA_MAX": "3"})
+    assert capped == "False" and heaps <= 3
+    # Uncapped, the same threads take more arenas than that: the cap is what made the difference.
+    _, uncapped = _arenas_after_threads(64, env)
+    assert uncapped > 2
