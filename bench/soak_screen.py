@@ -1,13 +1,18 @@
 """Wall screen soak: run /screen for N minutes with live alerts and a carousel; memory at start and end.
 
-    python bench/soak_screen.py --minutes 60 [--gap 10] [--rotate 30] [--out soak.json]
+    python bench/soak_screen.py --minutes 60 [--gap 10] [--rotate 30] [--feed steady|open]
+                                [--consoles 20] [--out soak.json]
 
 What it does: copies the demo warehouse (data/demo_warehouse.db, built by `python3 -m demo
 ensure` if missing) into a temp folder, starts the cockpit (`python3 app.py`, waitress, the
 shipped defaults) on it with the carousel rotating between the `main` (16:9) and `wall`
 (32:9) screens every `--rotate` s, signs a headless Chromium (1920×1080) in as a `screen`
 account, and while it shows /screen inserts a new open alert every `--gap` s (demo/live.py:
-random level, about 5 % red, so the red-alert banner comes and goes).
+random level, about 5 % red, so the red-alert banner comes and goes). With `--feed steady` (the
+default) it also closes the oldest such alert each time once `--open` are open, so the open list
+stays the size a staffed centre keeps; `--feed open` never closes one, so the list grows all
+hour. `--consoles N` adds N duty consoles on /alerts, each sending the very polls a console sends
+(bench/alerts_latency.py `simulated_console`): issue 13's soak of 20 consoles and the wall.
 
 After `--warmup` s (caches filled, one carousel round done) it records the start figures,
 then one sample every `--sample` s, and the end figures after `--minutes`: the page's JS heap
@@ -35,11 +40,12 @@ from pathlib import Path
 
 import psutil
 import requests
+from alerts_latency import PASSWORD, simulated_console
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PASSWORD = "Bench-Cockpit-2026"  # passes the password policy (core/passwords.py)
+CONSOLE_POLL_S = 2.0  # pages/alerts.py's default refresh
 SCREEN_USER = "wall"
 
 
@@ -113,6 +119,18 @@ def sample(driver, server: subprocess.Popen) -> dict:
             "server_rss_mb": round(rss / 2**20, 1)}
 
 
+def open_alerts(warehouse: str) -> int:
+    """How many alerts the warehouse has open (status `new`) now."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(warehouse)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT COUNT(*) FROM fact_alert WHERE status = 'new'")).scalar())
+    finally:
+        engine.dispose()
+
+
 def growth(start: dict, end: dict) -> dict:
     keys = ("js_heap_used_mb", "js_heap_total_mb", "dom_nodes", "js_event_listeners", "server_rss_mb")
     return {k: round(100 * (end[k] - start[k]) / start[k], 1) if start[k] else None for k in keys}
@@ -125,6 +143,10 @@ def main() -> None:
     parser.add_argument("--rotate", type=int, default=30, help="carousel seconds per screen")
     parser.add_argument("--warmup", type=float, default=120, help="seconds before the start figures")
     parser.add_argument("--sample", type=float, default=60, help="seconds between samples")
+    parser.add_argument("--feed", choices=("steady", "open"), default="steady",
+                        help="steady: close the oldest live alert for each new one once --open are open")
+    parser.add_argument("--open", type=int, default=40, help="live alerts kept open by the steady feed")
+    parser.add_argument("--consoles", type=int, default=0, help="simulated duty consoles polling /alerts")
     parser.add_argument("--port", type=int, default=8391)
     parser.add_argument("--out", help="also write the JSON here")
     args = parser.parse_args()
@@ -138,33 +160,44 @@ def main() -> None:
     server = start_server(args.port, warehouse, folder, args.rotate)
     driver = None
     stop = threading.Event()
-    inserted = {"n": 0}
+    inserted = {"n": 0, "closed": 0}
+    consoles = {"requests": 0, "renders": 0, "errors": 0, "seconds": 0.0}
+    base = f"http://127.0.0.1:{args.port}"
     try:
         add_screen_account(f"sqlite:///{folder}/app.db")
-        driver = open_screen(f"http://127.0.0.1:{args.port}")
+        driver = open_screen(base)
 
         def feed() -> None:
-            from demo.live import insert_live_alerts
+            from demo.live import close_oldest_live_alert, insert_live_alerts
 
             while not stop.is_set():
                 inserted["n"] += insert_live_alerts(warehouse, count=1, seed=inserted["n"])
+                if args.feed == "steady" and inserted["n"] - inserted["closed"] > args.open:
+                    inserted["closed"] += close_oldest_live_alert(warehouse)
                 stop.wait(args.gap)
 
         threading.Thread(target=feed, daemon=True).start()
+        for _ in range(args.consoles):
+            threading.Thread(target=simulated_console, args=(base, CONSOLE_POLL_S, False, stop, consoles),
+                             daemon=True).start()
         time.sleep(args.warmup)
         driver.execute_script("window.__soakMarker = true;")
         start = sample(driver, server)
+        start["open_alerts"] = open_alerts(warehouse)
         samples = [start]
         deadline = time.monotonic() + args.minutes * 60
         while (left := deadline - time.monotonic()) > 0:
             time.sleep(min(args.sample, left))
             samples.append(sample(driver, server))
         end = samples[-1]
+        end["open_alerts"] = open_alerts(warehouse)
         severe = [e["message"][:200] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         reloaded = not driver.execute_script("return !!window.__soakMarker")
         result = {
             "minutes": args.minutes, "alert_gap_s": args.gap, "carousel_s": args.rotate,
-            "alerts_inserted": inserted["n"], "page_reloaded": reloaded,
+            "feed": args.feed, "alerts_inserted": inserted["n"], "alerts_closed": inserted["closed"],
+            "consoles": args.consoles, "console_requests": consoles["requests"],
+            "console_errors": consoles["errors"], "page_reloaded": reloaded,
             "severe_console_entries": severe, "start": start, "end": end, "growth_pct": growth(start, end),
             "samples": samples,
         }

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, insert, select, update
 
 from demo import schema
-from demo.alerts import CATEGORIES, alert_places, alert_row
+from demo.alerts import CATEGORIES, alert_places, alert_row, iso
 
 
 def insert_live_alerts(url: str, *, interval_s: float = 5.0, count: int | None = None, seed: int | None = None) -> int:
@@ -41,3 +41,26 @@ def insert_live_alerts(url: str, *, interval_s: float = 5.0, count: int | None =
     finally:
         engine.dispose()
     return inserted
+
+
+def close_oldest_live_alert(url: str) -> bool:
+    """Close the oldest alert that `insert_live_alerts` opened and nobody closed; False when none is left.
+
+    A soak that only opens alerts measures a list growing tenfold, not the cockpit's memory; one
+    that closes as many as it opens keeps the open list steady, as a staffed command centre does.
+    """
+    alerts = schema.fact_alert
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            oldest = conn.execute(select(alerts.c.alert_id)
+                                  .where(alerts.c.status == "new", alerts.c.alert_id.like("LIVE-%"))
+                                  .order_by(alerts.c.occurred_at, alerts.c.alert_id).limit(1)).scalar()
+            if oldest is None:
+                return False
+            now = datetime.now(UTC).replace(microsecond=0)
+            conn.execute(update(alerts).where(alerts.c.alert_id == oldest)
+                         .values(status="closed", updated_at=iso(now)))
+            return True
+    finally:
+        engine.dispose()
