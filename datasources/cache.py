@@ -26,10 +26,10 @@ from typing import ParamSpec, TypeVar
 
 import pandas as pd
 from cachelib import BaseCache
-from flask_caching.backends import NullCache, SimpleCache
+from flask_caching.backends import NullCache
 
 from core.errors import WarehouseUnavailable
-from datasources.cache_backends import BoundedRedisCache, FailoverCache
+from datasources.cache_backends import BoundedRedisCache, FailoverCache, SweptSimpleCache
 from datasources.warehouse import Warehouse
 
 P = ParamSpec("P")
@@ -46,11 +46,11 @@ def make_cache(url: str | None, *, max_entries: int = 2000, retry_s: float = 5.0
     failed, is tried again after `retry_s`.
     """
     if url and url.startswith(("redis://", "rediss://")):
-        return FailoverCache(BoundedRedisCache.from_url(url, max_entries), SimpleCache(threshold=max_entries),
+        return FailoverCache(BoundedRedisCache.from_url(url, max_entries), SweptSimpleCache(max_entries),
                              retry_s=retry_s)
     if url and url.startswith("null://"):
         return NullCache()
-    return SimpleCache(threshold=max_entries)
+    return SweptSimpleCache(max_entries)
 
 
 def normal(value: object) -> object:

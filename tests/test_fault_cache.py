@@ -20,7 +20,7 @@ from flask_caching.backends import SimpleCache
 from app import create_app
 from core.config_production import ProductionSettings
 from datasources.cache import dataset
-from datasources.cache_backends import KEY_PREFIX, BoundedRedisCache
+from datasources.cache_backends import KEY_PREFIX, BoundedRedisCache, SweptSimpleCache
 from datasources.warehouse import Warehouse
 from tests.conftest import ADMIN_PASSWORD
 from tests.private_services import private_redis
@@ -177,3 +177,25 @@ def test_pages_in_the_browser_keep_working_without_redis(dash_duo, tiny_url: str
         dash_duo.wait_for_text_to_equal("#overview-kpis .kpi-value", "1,500.0", timeout=20)
         assert memoized_keys(server.url) > 0  # the page's reads went to Redis again
         assert console_errors(dash_duo) == []
+
+
+def test_in_process_cache_drops_expired_entries_while_under_its_bound() -> None:
+    cache = SweptSimpleCache(2000, sweep_s=0.0)
+    for n in range(300):  # a duty console's rendered views: short-lived, a new key for every change
+        cache.set(f"view-{n}", b"x" * 1000, timeout=1)
+    cache.set("kept", "for an hour", timeout=3600)
+    cache.add("lock", 1, timeout=1)
+    time.sleep(2.1)  # cachelib's expiry is in whole seconds of wall time
+    cache.set("next-view", "y", timeout=30)
+    # Far under the 2,000-entry bound, the expired views are gone all the same; live ones stay.
+    assert sorted(cache._cache) == ["kept", "next-view"]
+    assert cache.get("kept") == "for an hour"
+
+
+def test_the_in_process_cache_sweeps_no_more_often_than_asked() -> None:
+    cache = SweptSimpleCache(2000, sweep_s=3600.0)
+    cache.set("short", 1, timeout=1)
+    time.sleep(2.1)
+    cache.set("other", 2, timeout=60)
+    assert "short" in cache._cache  # not swept yet (and cachelib's own get still says expired)
+    assert cache.get("short") is None
