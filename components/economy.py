@@ -32,6 +32,7 @@ from core.comparison import (
     year_change,
 )
 from core.forecast import Forecast
+from core.frames import records
 from core.i18n import current_language, t
 from core.rules import Headline, time_progress_pct
 from core.values import is_missing, localized_name, localized_unit, number_or_none
@@ -262,7 +263,7 @@ def ranking_figure(comparison: pd.DataFrame, measure: str, indicator: Mapping[st
     ranked = comparison[comparison["rank"].notna()]
     if ranked.empty:
         return None
-    names = [region_label(r, lang) for r in ranked.to_dict("records")]
+    names = [region_label(r, lang) for r in records(ranked)]
     # Growth as the indicator compares: a rate's change in points, not its YoY percent.
     values = _values(ranked[measure_column(measure) if measure_column(measure) in ranked else measure])
     better_high = bool(indicator["higher_is_better"])
@@ -344,7 +345,7 @@ def comparison_grid(comparison: pd.DataFrame, indicator: Mapping[str, Any], lang
                        "valueFormatter": {"function": f"params.value == null ? '—' : ({rounded} >= 0 ? '+' : '') + "
                                                       f"{rounded}.toFixed({digits})"}}
     rows = []
-    for row, colours in zip(comparison.to_dict("records"), _cell_colours(comparison, indicator, rules)):
+    for row, colours in zip(records(comparison), _cell_colours(comparison, indicator, rules)):
         rows.append({**{k: (None if is_missing(row.get(k)) else row.get(k)) for k in
                         ("region_code", "value", "value_last_year", "yoy_pct", "target", "completion_pct")},
                      "rank": None if is_missing(row["rank"]) else int(row["rank"]), "name": region_label(row, lang),

@@ -11,10 +11,11 @@ from components.cards import panel_message, skipped_note
 from components.colours import map_colouring
 from components.economy import EMPTY_FIGURE, comparison_grid, indicator_name, ranking_figure, region_label
 from components.formatting import format_pct
-from components.maps import boundaries_notes, choropleth_figure
+from components.maps import boundaries_notes, choropleth_dict
 from core.colours import DEFAULT_RULES, ColourRules, growth_tone, progress_tone, tone_class
 from core.comparison import change_figure, indicator_decimals, indicator_kind, measure_column
 from core.economy_view import view_href
+from core.frames import records
 from core.i18n import t
 from core.rules import time_progress_pct
 from core.values import localized_unit
@@ -77,7 +78,7 @@ def warning_list(warnings: pd.DataFrame, catalogue: pd.DataFrame, region_names: 
     names = {c: indicator_name(r | {"indicator_code": c}, lang) for c, r in cat.to_dict("index").items()}
     items: list[Any] = []
     bottom: dict[str, list[dict]] = {}
-    for w in warnings.to_dict("records"):
+    for w in records(warnings):
         code, href = w["indicator_code"], view_href(w["region_code"], w["indicator_code"])
         if w["kind"] == "bottom":
             bottom.setdefault(code, []).append(w)
@@ -121,7 +122,7 @@ def children_view(comparison: pd.DataFrame, geojson: Mapping[str, Any] | None, i
     notes: list[Any] = []
     unranked = comparison[comparison["rank"].isna()]
     if not unranked.empty:
-        names = separator(lang).join(region_label(r, lang) for r in unranked.to_dict("records"))
+        names = separator(lang).join(region_label(r, lang) for r in records(unranked))
         notes.append(html.Div(t("economy.children_no_data", lang, n=len(unranked), names=names),
                               className="skipped-note"))
     skipped = skipped_note(comparison.attrs.get("skipped", {}), lang)
@@ -132,7 +133,7 @@ def children_view(comparison: pd.DataFrame, geojson: Mapping[str, Any] | None, i
     if geojson is None or not geojson.get("features"):
         message = map_error or t("map.no_boundaries_level", lang)
         return ranking_out[:2] + (EMPTY_FIGURE, HIDDEN) + ranking_out[2:] + (panel_message(message, "info"),)
-    frame = comparison.assign(region_name=[region_label(r, lang) for r in comparison.to_dict("records")])
+    frame = comparison.assign(region_name=[region_label(r, lang) for r in records(comparison)])
     progress = time_progress_pct(str(comparison["period"].iloc[0]))
     points = measure == "yoy_pct" and indicator_kind(indicator) == "pp"  # a rate's change: points, not %
     unit = (t("compare.pp.unit", lang) if points else "%" if measure != "value"
@@ -144,7 +145,7 @@ def children_view(comparison: pd.DataFrame, geojson: Mapping[str, Any] | None, i
         colouring["colorbar"]["ticktext"] = [
             text.replace("%", " " + unit) if i != 1 else text
             for i, text in enumerate(colouring["colorbar"]["ticktext"])]
-    figure = choropleth_figure(dict(geojson), frame, column, lang=lang, tile_url=tile_url, unit=unit,
+    figure = choropleth_dict(dict(geojson), frame, column, lang=lang, tile_url=tile_url, unit=unit,
                                title=t(f"economy.measure.{measure}", lang), view_px=(560, 400), colouring=colouring)
     note = "；".join(boundaries_notes(dict(geojson), lang)) or None
     return ranking_out[:2] + (figure, MAP_SHOWN) + ranking_out[2:] + (note,)

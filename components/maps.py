@@ -62,12 +62,18 @@ def _subset(geojson: dict[str, Any], codes: set[str]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
 
 
-def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column: str, *,
-                      name_column: str = "region_name", code_column: str = "region_code",
-                      title: str = "", unit: str = "", colorscale: Any = None, lang: str = "zh",
-                      tile_url: str | None = None, view_px: tuple[int, int] = (960, 720),
-                      colouring: Mapping[str, Any] | None = None) -> go.Figure:
-    """The features of `geojson` coloured by `frame[value_column]`, matched on `code_column`.
+def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column: str, **options: Any) -> go.Figure:
+    """`choropleth_dict` as a validated plotly Figure (for callers that inspect or extend it)."""
+    return go.Figure(choropleth_dict(geojson, frame, value_column, **options))
+
+
+def choropleth_dict(geojson: dict[str, Any], frame: pd.DataFrame, value_column: str, *,
+                    name_column: str = "region_name", code_column: str = "region_code",
+                    title: str = "", unit: str = "", colorscale: Any = None, lang: str = "zh",
+                    tile_url: str | None = None, view_px: tuple[int, int] = (960, 720),
+                    colouring: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The features of `geojson` coloured by `frame[value_column]`, matched on `code_column`, as a
+    plain figure dict (no plotly validation on the server: it cost more than a drill's queries).
 
     Regions without a value are drawn grey with "—" (never as 0). Hover shows the region's
     name (from `name_column` when the frame has it, else the feature's) and the formatted value.
@@ -88,13 +94,13 @@ def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column
     suffix = f" {unit}" if unit else ""
     marker = {"line": {"color": BORDER_COLOUR, "width": 1.2}}
 
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     if without:
-        fig.add_trace(go.Choroplethmap(
-            geojson=_subset(geojson, set(without)), locations=without, z=[0] * len(without),
-            colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False, marker=marker,
-            customdata=[[names[c], MISSING] for c in without], hovertemplate=HOVER,
-            name=t("map.no_data", lang)))
+        traces.append({
+            "type": "choroplethmap", "geojson": _subset(geojson, set(without)), "locations": without,
+            "z": [0] * len(without), "colorscale": [[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], "showscale": False,
+            "marker": marker, "customdata": [[names[c], MISSING] for c in without], "hovertemplate": HOVER,
+            "name": t("map.no_data", lang)})
     if with_value:
         shown = [float(values[c]) for c in with_value]
         colours = dict(colouring or {})
@@ -104,32 +110,37 @@ def choropleth_figure(geojson: dict[str, Any], frame: pd.DataFrame, value_column
                "yanchor": "top", "ypad": 4, "outlinewidth": 0, "tickfont": {"color": TEXT_COLOUR, "size": 12},
                "title": {"text": unit, "side": "right"}} | colours.get("colorbar", {})
         bar["title"] = dict(bar["title"]) | {"font": {"color": TEXT_COLOUR}}
-        fig.add_trace(go.Choroplethmap(
-            geojson=_subset(geojson, set(with_value)), locations=with_value, z=z,
-            colorscale=colours.get("colorscale") or colorscale or DEFAULT_COLORSCALE, marker=marker,
-            zmin=colours.get("zmin"), zmax=colours.get("zmax"), showscale=not colours.get("legend"),
-            customdata=[[names[c], format_number(v) + suffix] for c, v in zip(with_value, shown)],
-            hovertemplate=HOVER, name=title or value_column, colorbar=bar))
+        trace = {"type": "choroplethmap", "geojson": _subset(geojson, set(with_value)), "locations": with_value,
+                 "z": z, "colorscale": colours.get("colorscale") or colorscale or DEFAULT_COLORSCALE,
+                 "marker": marker, "showscale": not colours.get("legend"),
+                 "customdata": [[names[c], format_number(v) + suffix] for c, v in zip(with_value, shown)],
+                 "hovertemplate": HOVER, "name": title or value_column, "colorbar": bar}
+        trace.update({k: colours[k] for k in ("zmin", "zmax") if colours.get(k) is not None})
+        traces.append(trace)
 
     bounds = collection_bounds(geojson)
     centre, zoom = fit_view(bounds, *view_px) if bounds else ({"lon": 0.0, "lat": 0.0}, 1.0)
-    fig.update_layout(
-        map=offline_map(centre, zoom, tile_url),
-        margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 52 if with_value else 0},
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", showlegend=False,
-        font={"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 14},
-        title={"text": title, "x": 0.01, "font": {"size": 18}} if title else None,
-        hoverlabel={"bgcolor": "rgba(8, 24, 54, 0.92)", "bordercolor": "#36d1ff",
-                    "font": {"family": FONT_FAMILY, "color": "#ffffff", "size": 16}},
-        uirevision=",".join(codes))
+    layout: dict[str, Any] = {
+        "map": offline_map(centre, zoom, tile_url),
+        "margin": {"l": 0, "r": 0, "t": 36 if title else 0, "b": 52 if with_value else 0},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "showlegend": False,
+        "font": {"family": FONT_FAMILY, "color": TEXT_COLOUR, "size": 14},
+        "hoverlabel": {"bgcolor": "rgba(8, 24, 54, 0.92)", "bordercolor": "#36d1ff",
+                       "font": {"family": FONT_FAMILY, "color": "#ffffff", "size": 16}},
+        "uirevision": ",".join(codes)}
+    if title:
+        layout["title"] = {"text": title, "x": 0.01, "font": {"size": 18}}
+    annotations = []
     if with_value and (colouring or {}).get("legend"):  # what the colours mean, where the colour bar would be
-        fig.add_annotation(text=colouring["legend"], showarrow=False, x=0, y=0, xref="paper", yref="paper",
-                           xanchor="left", yanchor="top", yshift=-6, align="left",
-                           font={"size": 12, "color": TEXT_COLOUR})
+        annotations.append({"text": colouring["legend"], "showarrow": False, "x": 0, "y": 0, "xref": "paper",
+                            "yref": "paper", "xanchor": "left", "yanchor": "top", "yshift": -6, "align": "left",
+                            "font": {"size": 12, "color": TEXT_COLOUR}})
     if not features:
-        fig.add_annotation(text=t("map.no_boundaries", lang), showarrow=False, x=0.5, y=0.5,
-                           xref="paper", yref="paper", font={"size": 18, "color": TEXT_COLOUR})
-    return fig
+        annotations.append({"text": t("map.no_boundaries", lang), "showarrow": False, "x": 0.5, "y": 0.5,
+                            "xref": "paper", "yref": "paper", "font": {"size": 18, "color": TEXT_COLOUR}})
+    if annotations:
+        layout["annotations"] = annotations
+    return {"data": traces, "layout": layout}
 
 
 def boundaries_notes(geojson: dict[str, Any], lang: str = "zh") -> list[str]:

@@ -27,8 +27,8 @@ DEFAULT_CONFIG_FILE = PROJECT_DIR / "config.yaml"
 
 # Contract tables a city may map to its own table or view names.
 CONTRACT_TABLES = (
-    "dim_region", "geo_region", "dim_indicator", "fact_indicator", "fact_alert", "dim_project",
-    "fact_project_progress", "fact_project_milestone", "fact_household", "dim_camera",
+    "dim_region", "geo_region", "dim_indicator", "fact_indicator", "agg_indicator_county_month", "fact_alert",
+    "dim_project", "fact_project_progress", "fact_project_milestone", "fact_household", "dim_camera",
     "dim_department", "dim_resource",
 )
 CACHE_DATASETS = ("regions", "indicators", "alerts", "projects", "quality", "status")

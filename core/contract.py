@@ -26,6 +26,10 @@ CONTRACT: dict[str, TableContract] = {
         ("name_en", "headline", "display_order", "comparison", "decimals")),
     "fact_indicator": TableContract(("indicator_code", "region_code", "period"),
                                     ("value", "target", "yoy_pct", "updated_at")),
+    # Optional: fact_indicator's rows of the regions at county level and above (6-digit codes),
+    # pre-aggregated where the raw scan is slow; read instead of fact_indicator when present.
+    "agg_indicator_county_month": TableContract(("indicator_code", "region_code", "period"),
+                                                ("value", "target", "yoy_pct", "updated_at")),
     "fact_alert": TableContract(
         ("alert_id", "category", "level", "title", "region_code", "occurred_at", "status"),
         ("description", "lon", "lat", "source", "updated_at")),

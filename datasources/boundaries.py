@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from core.errors import BoundaryFileError
 from datasources.cache import dataset
-from datasources.regions import children
+from datasources.economy import family_children, region_family
 from datasources.warehouse import Warehouse
 
 COORD_DECIMALS = 5
@@ -122,7 +122,9 @@ def _boundaries_frame(wh: Warehouse, boundaries_file: str | None, parent_code: s
 
 
 def _build_collection(wh: Warehouse, boundaries_file: str | None, parent_code: str) -> dict[str, Any]:
-    kids = children(wh, parent_code)
+    # The parent's family (a few rows, one query), not the whole hierarchy: a cold map of one
+    # region must not read every village of the city.
+    kids = family_children(region_family(wh, parent_code))
     if kids.empty:
         return _empty("none", "no_children")
     codes = kids["region_code"].astype(str).tolist()

@@ -1,14 +1,44 @@
-"""Indicators: the catalogue and the latest values of a region."""
+"""Indicators: the catalogue, the latest values of a region, and which table holds a region's rows."""
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandas as pd
 import sqlalchemy as sa
 
 from core.comparison import decimals_of, kind_of, yoy_pp
+from core.contract import CONTRACT
 from core.rules import change_tone, completion_pct, time_progress_pct
 from datasources.cache import dataset
 from datasources.status import not_future, now_stamp
 from datasources.warehouse import Warehouse
+
+# The optional pre-aggregated table (docs/warehouse.md, "Pre-aggregated views"): fact_indicator's
+# rows of every region at county level and above, i.e. with a 6-digit GB/T 2260 code.
+INDICATOR_AGGREGATE = "agg_indicator_county_month"
+AGGREGATE_CODE_LENGTH = 6
+
+
+def in_aggregate(region_code: str) -> bool:
+    """Whether the pre-aggregated table covers a region: county level and above (a 6-digit code)."""
+    return len(region_code) == AGGREGATE_CODE_LENGTH and region_code.isdigit()
+
+
+def indicator_facts(wh: Warehouse, region_codes: Iterable[str]) -> sa.TableClause:
+    """The table to read the indicator rows of `region_codes` from (as fact_indicator's columns).
+
+    The pre-aggregated table when the warehouse offers it with every column its fact_indicator
+    has and it covers every one of the regions; else fact_indicator. Both hold the same rows for
+    the regions the aggregate covers, so the figures are the same either way.
+    """
+    codes = list(region_codes)
+    if codes and all(in_aggregate(c) for c in codes):
+        facts = (wh.columns("fact_indicator") or frozenset()) & set(CONTRACT["fact_indicator"].columns)
+        aggregate = wh.columns(INDICATOR_AGGREGATE)
+        if aggregate is not None and facts <= aggregate:
+            return wh.table(INDICATOR_AGGREGATE)
+    return wh.table("fact_indicator")
+
 
 CATALOGUE_COLUMNS = ("indicator_code", "name", "name_en", "category", "unit", "frequency",
                      "cumulative", "higher_is_better", "headline", "display_order", "comparison", "decimals")
@@ -34,12 +64,25 @@ def catalogue(wh: Warehouse) -> pd.DataFrame:
 
 
 def drop_duplicate_keys(rows: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, int]:
-    """Keep one row per key (the most recently updated) and say how many were dropped."""
+    """Keep one row per key and say how many were dropped: the most recently updated row; of rows
+    updated at the same time, the larger value. So the row kept never depends on the order an
+    engine (or the pre-aggregated table) returns rows in. A missing stamp or value counts lowest."""
     if rows.empty:
         return rows, 0
-    ordered = rows.sort_values("updated_at", na_position="first", kind="stable")
+    # The usual case, no duplicates, found without sorting (NULL keys: pandas decides, NaN ≠ NaN in a set).
+    if not any(rows[k].hasnans for k in key) and len(set(zip(*(rows[k].tolist() for k in key)))) == len(rows):
+        return rows, 0
+    ordered = rows.sort_values(["updated_at", "value"], na_position="first", kind="stable",
+                               key=lambda c: pd.to_numeric(c, errors="coerce") if c.name == "value" else c)
     kept = ordered.drop_duplicates(key, keep="last")
     return kept.sort_index(), len(rows) - len(kept)
+
+
+def _newest_first(wh: Warehouse, f: sa.TableClause) -> list[sa.ColumnElement]:
+    """ORDER BY terms for `drop_duplicate_keys`' choice in SQL: newest stamp, then larger value, NULLs last
+    (spelled out: engines put NULLs of a descending order at different ends)."""
+    stamp, value = wh.col(f, "updated_at"), wh.col(f, "value")
+    return [stamp.is_(None), stamp.desc(), value.is_(None), value.desc()]
 
 
 @dataset("indicators")
@@ -58,7 +101,7 @@ def latest_values(wh: Warehouse, region_code: str, headline_only: bool = True) -
     cat = catalogue(wh)
     if headline_only:
         cat = cat[cat["headline"]]
-    f = wh.table("fact_indicator")
+    f = indicator_facts(wh, (region_code,))
     codes = list(cat["indicator_code"])
     params = {"region": region_code, "codes": codes}
     published = sa.true()
@@ -78,7 +121,7 @@ def latest_values(wh: Warehouse, region_code: str, headline_only: bool = True) -
                  .where(before.c.indicator_code == f.c.indicator_code, before.c.region_code == f.c.region_code,
                         before.c.period == year_before,
                         not_future(before.c.updated_at) if "updated_at" in f.c else sa.true())
-                 .order_by(wh.col(before, "updated_at").desc()).limit(1).scalar_subquery())
+                 .order_by(*_newest_first(wh, before)).limit(1).scalar_subquery())
     # The latest earlier period of the same year and its value: a growth rate compares with it
     # (比1—9月加快0.3个百分点, core/comparison.py).
     earlier = f.alias("earlier")
@@ -89,7 +132,7 @@ def latest_values(wh: Warehouse, region_code: str, headline_only: bool = True) -
     previous = (sa.select(earlier.c.period).where(same_year_before)
                 .order_by(earlier.c.period.desc()).limit(1).scalar_subquery())
     value_previous = (sa.select(wh.col(earlier, "value")).where(same_year_before)
-                      .order_by(earlier.c.period.desc(), wh.col(earlier, "updated_at").desc()).limit(1)
+                      .order_by(earlier.c.period.desc(), *_newest_first(wh, earlier)).limit(1)
                       .scalar_subquery())
     stmt = (sa.select(f.c.indicator_code, f.c.period, wh.col(f, "value"), wh.col(f, "target"),
                       wh.col(f, "yoy_pct"), wh.col(f, "updated_at"), last_year.label("value_last_year"),

@@ -110,7 +110,8 @@ class Warehouse:
         try:
             with self.engine.connect() as conn:
                 result = conn.execute(statement, dict(params or {}))
-                return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+                # Plain tuples: pandas builds a frame from them several times faster than from Row objects.
+                return pd.DataFrame([tuple(row) for row in result.fetchall()], columns=list(result.keys()))
         except sa.exc.DBAPIError as exc:
             if warehouse_down(exc, self.engine.dialect.name):
                 raise WarehouseUnavailable(str(exc.orig)) from exc

@@ -24,7 +24,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"--scale must be between 1 and {MAX_SCALE}", file=sys.stderr)
         return 2
     options = dict(seed=args.seed, end_period=args.end, scale=args.scale, bad_rows=not args.no_bad_rows,
-                   progress=_progress)
+                   aggregates=args.aggregates, progress=_progress)
     if not args.force:
         ensure_database(args.url)
         engine = create_engine(args.url)
@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--end", help="latest period YYYY-MM (default: the latest month already published)")
     b.add_argument("--no-bad-rows", action="store_true", help="leave out the deliberately bad rows")
     b.add_argument("--force", action="store_true", help="drop the demo tables first if they hold data")
+    b.add_argument("--aggregates", action="store_true",
+                   help="also create the optional pre-aggregated indicator table (docs/warehouse.md)")
     b.set_defaults(run=_build)
     lv = sub.add_parser("live", help="keep inserting new open alerts")
     lv.add_argument("--url", default=DEFAULT_URL)

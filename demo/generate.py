@@ -13,6 +13,7 @@ from sqlalchemy import Engine, and_, create_engine, func, insert, inspect, liter
 from sqlalchemy.engine import make_url
 
 from demo import indicators, schema
+from demo.aggregates import AGGREGATE_TABLE, create_aggregates, drop_aggregates
 from demo.alerts import alerts_frame
 from demo.emergency import cameras_frame, departments_frame, resources_frame
 from demo.households import households_frame
@@ -163,11 +164,12 @@ def _apply_bad_alterations(engine: Engine, end_period: str) -> None:
 
 
 def build_demo_warehouse(url: str, *, seed: int = DEFAULT_SEED, end_period: str | None = None, scale: int = 1,
-                         bad_rows: bool = True,
+                         bad_rows: bool = True, aggregates: bool = False,
                          progress: Callable[[str, float], None] | None = None) -> dict[str, int]:
     """Create all contract tables in the (empty or missing) database at `url` and fill them.
     end_period 'YYYY-MM' is the latest monthly period (default: the latest month already published,
     see default_end_period); no updated_at is later than the build's clock.
+    aggregates: also the optional pre-aggregated table (demo/aggregates.py), made from the final facts.
     Returns row counts per table. progress(step_name, fraction_done) is called as it goes.
     Raises WarehouseNotEmptyError if any of its tables already holds rows (see rebuild)."""
     if not 1 <= scale <= MAX_SCALE:
@@ -182,6 +184,7 @@ def build_demo_warehouse(url: str, *, seed: int = DEFAULT_SEED, end_period: str 
         if filled:
             raise WarehouseNotEmptyError(f"{engine.url.render_as_string()} already holds data: {filled}")
         drop_tables(engine)  # empty leftovers, so the schema is exactly ours
+        drop_aggregates(engine)
         loader = Loader(engine)
         try:
             loader.create_tables()
@@ -218,8 +221,12 @@ def build_demo_warehouse(url: str, *, seed: int = DEFAULT_SEED, end_period: str 
             loader.close()
         if bad_rows:
             _apply_bad_alterations(engine, end_period)
+        counts = table_counts(engine)
+        if aggregates:
+            report("aggregates", 0.95)
+            counts[AGGREGATE_TABLE] = create_aggregates(engine)
         report("done", 1.0)
-        return table_counts(engine)
+        return counts
     finally:
         engine.dispose()
 
@@ -238,6 +245,7 @@ def rebuild(url: str, **kwargs) -> dict[str, int]:
     engine = create_engine(url)
     try:
         drop_tables(engine)
+        drop_aggregates(engine)
     finally:
         engine.dispose()
     return build_demo_warehouse(url, **kwargs)

@@ -38,6 +38,7 @@ from components.panels import guarded
 from core.colours import progress_tone, tone_class
 from core.economy_view import EconomyView, clicked_region, clicked_row, echo, export_choice, view_href
 from core.errors import BoundaryFileError, MissingSchema, WarehouseUnavailable
+from core.frames import records
 from core.i18n import current_language, t
 from core.periods import is_period
 from core.permissions import in_scope
@@ -102,7 +103,7 @@ def _frame(region_code: object, indicator: object, period: object, measure: obje
                 html.Label([t("economy.indicator", lang), dcc.Dropdown(
                     id="economy-indicator", value=chosen, clearable=False, className="economy-dropdown",
                     options=[{"label": indicator_name(r, lang), "value": r["indicator_code"]}
-                             for r in in_category.to_dict("records")])], className="economy-control wide"),
+                             for r in records(in_category)])], className="economy-control wide"),
                 html.Label([t("economy.period", lang), dcc.Dropdown(
                     id="economy-period", value=shown, clearable=False, className="economy-dropdown",
                     options=[{"label": period_label(p, str(ind["frequency"]), bool(ind["cumulative"]), lang),
@@ -195,7 +196,7 @@ def _trigger() -> object:
 def _region_names(view: EconomyView, lang: str) -> dict[str, str]:
     """Names of the view's region and its children (all a view's links and files mention)."""
     family = region_family(current_runtime().warehouse, view.region)
-    return {row["region_code"]: region_label(row, lang) for row in family.to_dict("records")}
+    return {row["region_code"]: region_label(row, lang) for row in records(family)}
 
 
 @callback(
@@ -363,7 +364,7 @@ def export(_clicks: object, raw: object) -> object:
     except (MissingSchema, WarehouseUnavailable):
         raise PreventUpdate from None
     if chart == "comparison":
-        frame = frame.assign(name=[region_label(r, lang) for r in frame.to_dict("records")])
+        frame = frame.assign(name=[region_label(r, lang) for r in records(frame)])
     table = export_table(chart, frame, ind, region, lang)
     name = export_filename([indicator_name(ind, lang), t(f"economy.file.{chart}", lang), region, view.period], fmt)
     audit_export(name, f"economy {chart} {fmt} region={view.region} period={view.period}")

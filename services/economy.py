@@ -6,13 +6,14 @@ rules (completion, time progress, plausibility, forecast) are the core's.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from core.comparison import indicator_kind, is_growth_rate, measure_column, year_change
 from core.forecast import Forecast, forecast_year_end
+from core.frames import records
 from core.periods import expected_periods, shift_period
 from core.rules import Headline, completion_pct, time_progress_pct, trails_time
 from core.values import number_or_none
@@ -28,6 +29,9 @@ from datasources.economy import (
 from datasources.indicators import catalogue
 from datasources.warehouse import Warehouse
 
+# A series as a frame or as its columns in plain lists (the warnings loop over every indicator of a
+# region: lists cost a fraction of a DataFrame's per-call overhead).
+Columns = pd.DataFrame | Mapping[str, Sequence[Any]]
 MEASURES = ("value", "yoy_pct", "completion_pct")
 CHARTS = ("trend", "progress", "forecast", "comparison")
 BOTTOM_N = 3
@@ -63,7 +67,7 @@ def trend_frame(series: pd.DataFrame, period: str, frequency: str, cumulative: b
     return with_completion(frame, cumulative)
 
 
-def headline(series: pd.DataFrame, period: str, indicator: Mapping[str, Any], margin_pts: float) -> Headline:
+def headline(series: Columns, period: str, indicator: Mapping[str, Any], margin_pts: float) -> Headline:
     """Value, same period a year before, YoY and its change, completion against time progress."""
     # Plain dicts: this runs for every indicator of a region when warnings are computed.
     rows = {p: (v, t, y) for p, v, t, y in zip(series["period"], series["value"], series["target"],
@@ -84,12 +88,57 @@ def headline(series: pd.DataFrame, period: str, indicator: Mapping[str, Any], ma
     )
 
 
-def forecast_for(series: pd.DataFrame, period: str, indicator: Mapping[str, Any]) -> Forecast:
+def forecast_for(series: Columns, period: str, indicator: Mapping[str, Any]) -> Forecast:
     """The year-end forecast of one region's series at `period`."""
     targets = dict(zip(series["period"], series["target"]))
     target = number_or_none(targets.get(period))
     return forecast_year_end(series, period, target=target, cumulative=bool(indicator["cumulative"]),
                              higher_is_better=bool(indicator["higher_is_better"]))
+
+
+def _list(column: Sequence[Any]) -> list[Any]:
+    """A column as a plain list: iterating a pandas string column goes element by element through pandas."""
+    return column.tolist() if isinstance(column, pd.Series) else list(column)
+
+
+def _ranked(kids: Columns, rows: Columns, period: str, indicator: Mapping[str, Any],
+            measure: str) -> list[dict[str, Any]]:
+    """`compare`'s rows as dicts, best first (ranked ones), then the children without the measure."""
+    cumulative, better_high = bool(indicator["cumulative"]), bool(indicator["higher_is_better"])
+    kind = indicator_kind(indicator)
+    last_year = shift_period(period, -12)
+    now: dict[str, tuple] = {}
+    before: dict[str, float] = {}
+    for code, p, value, target, yoy in zip(*(_list(rows[c]) for c in ("region_code", "period", *VALUE_COLUMNS))):
+        if p == period:
+            now[code] = (value, target, yoy)
+        elif p == last_year:
+            before[code] = value
+    nan = (math.nan, math.nan, math.nan)
+    column = measure_column(measure)
+    entries = []
+    for code, name, name_en in zip(*(_list(kids[c]) for c in ("region_code", "name", "name_en"))):
+        value, target, yoy = now.get(code, nan)
+        completion = completion_pct(value, target, cumulative)
+        change = year_change(kind, value, before.get(code), yoy)
+        entries.append({"region_code": code, "name": name, "name_en": name_en, "period": period,
+                        "value": value, "target": target, "yoy_pct": yoy,
+                        "value_last_year": before.get(code, math.nan),
+                        "completion_pct": math.nan if completion is None else completion,
+                        "yoy_change": math.nan if change is None else change})
+    # Best first: for a lower-is-better indicator the smallest value, growth or completion leads;
+    # ties by region code, children without the measure last. Growth ranks by the change as the
+    # indicator compares: points for a rate (core/comparison.py).
+    ranked = sorted((r for r in entries if not math.isnan(r[column])),
+                    key=lambda r: (-r[column] if better_high else r[column], r["region_code"]))
+    for rank, record in enumerate(ranked, start=1):
+        record["rank"] = rank
+    unranked = [r | {"rank": None} for r in entries if math.isnan(r[column])]
+    return ranked + unranked
+
+
+COMPARE_COLUMNS = ("region_code", "name", "name_en", "period", *VALUE_COLUMNS, "value_last_year", "completion_pct",
+                   "yoy_change", "rank")
 
 
 def compare(kids: pd.DataFrame, rows: pd.DataFrame, period: str, indicator: Mapping[str, Any],
@@ -101,37 +150,11 @@ def compare(kids: pd.DataFrame, rows: pd.DataFrame, period: str, indicator: Mapp
     value, value_last_year, target, yoy_pct, completion_pct, yoy_change (the change over the
     year as the indicator's kind compares: what measure `yoy_pct` ranks by), rank.
     """
-    cumulative, better_high = bool(indicator["cumulative"]), bool(indicator["higher_is_better"])
-    kind = indicator_kind(indicator)
-    last_year = shift_period(period, -12)
-    now: dict[str, tuple] = {}
-    before: dict[str, float] = {}
-    for code, p, value, target, yoy in zip(rows["region_code"], rows["period"], rows["value"], rows["target"],
-                                           rows["yoy_pct"]):
-        if p == period:
-            now[code] = (value, target, yoy)
-        elif p == last_year:
-            before[code] = value
-    nan = (math.nan, math.nan, math.nan)
-    records = []
-    for code, name, name_en in zip(kids["region_code"], kids["name"], kids["name_en"]):
-        value, target, yoy = now.get(code, nan)
-        completion = completion_pct(value, target, cumulative)
-        change = year_change(kind, value, before.get(code), yoy)
-        records.append({"region_code": code, "name": name, "name_en": name_en, "period": period,
-                        "value": value, "target": target, "yoy_pct": yoy,
-                        "value_last_year": before.get(code, math.nan),
-                        "completion_pct": math.nan if completion is None else completion,
-                        "yoy_change": math.nan if change is None else change})
-    frame = pd.DataFrame(records, columns=["region_code", "name", "name_en", "period", *VALUE_COLUMNS,
-                                           "value_last_year", "completion_pct", "yoy_change"])
-    # Best first: for a lower-is-better indicator the smallest value, growth or completion leads.
-    # Growth ranks by the change as the indicator compares: points for a rate (core/comparison.py).
-    column = measure_column(measure)
-    frame = frame.sort_values([column, "region_code"], ascending=[not better_high, True],
-                              na_position="last", kind="stable").reset_index(drop=True)
-    ranked = frame[column].notna()
-    frame["rank"] = pd.Series(range(1, len(frame) + 1), dtype="Int64").where(ranked)
+    entries = _ranked(kids, rows, period, indicator, measure)
+    frame = pd.DataFrame(entries, columns=list(COMPARE_COLUMNS))
+    for column in ("value", "target", "yoy_pct", "value_last_year", "completion_pct", "yoy_change"):
+        frame[column] = frame[column].astype(float)
+    frame["rank"] = frame["rank"].astype("Int64")
     frame.attrs["skipped"] = rows.attrs.get("skipped", {})
     return frame
 
@@ -148,7 +171,7 @@ def children_comparison(wh: Warehouse, region_code: str, indicator: Mapping[str,
     return compare(kids, rows, period, indicator, measure)
 
 
-def year_changes(series: pd.DataFrame, head: Headline, indicator: Mapping[str, Any]
+def year_changes(series: Columns, head: Headline, indicator: Mapping[str, Any]
                  ) -> tuple[float | None, float | None, str]:
     """The change over the year now and at the previous period, and how it is written (`pct` or `pp`).
 
@@ -166,6 +189,23 @@ def year_changes(series: pd.DataFrame, head: Headline, indicator: Mapping[str, A
     return year_change(kind, head.value, head.value_last_year, head.yoy_pct), before, kind
 
 
+def _columns_by(frame: pd.DataFrame, key: str) -> dict[str, dict[str, list]]:
+    """`frame` split by `key`, each part as its columns in plain lists (rows keep their order)."""
+    columns = {c: frame[c].tolist() for c in frame.columns}
+    parts: dict[str, dict[str, list]] = {}
+    for i, value in enumerate(columns[key]):
+        part = parts.setdefault(value, {c: [] for c in columns})
+        for c, values in columns.items():
+            part[c].append(values[i])
+    return parts
+
+
+def _latest(series: Mapping[str, Sequence[Any]]) -> str | None:
+    """`latest_period` of a series held as lists."""
+    periods = [p for p, v in zip(series["period"], series["value"]) if pd.notna(v)]
+    return max(periods) if periods else None
+
+
 @dataset("indicators")
 def economy_warnings(wh: Warehouse, region_code: str, period: str | None, margin_pts: float,
                      measure: str = "yoy_pct") -> pd.DataFrame:
@@ -181,11 +221,11 @@ def economy_warnings(wh: Warehouse, region_code: str, period: str | None, margin
     history = region_history(wh, region_code, period)
     warnings: list[dict[str, Any]] = []
     latest_of: dict[str, str] = {}
-    by_indicator = dict(tuple(history.groupby("indicator_code", sort=False)))
-    for indicator in cat.to_dict("records"):
+    by_indicator = _columns_by(history, "indicator_code")
+    for indicator in records(cat):
         code = indicator["indicator_code"]
         series = by_indicator.get(code)
-        latest = None if series is None else latest_period(series)
+        latest = None if series is None else _latest(series)
         if latest is None:
             continue
         latest_of[code] = latest
@@ -210,20 +250,21 @@ def economy_warnings(wh: Warehouse, region_code: str, period: str | None, margin
         return pd.DataFrame(warnings, columns=WARNING_COLUMNS)
     rows = values_at(wh, tuple(headline_codes), tuple(kids["region_code"]),
                      tuple(sorted({latest_of[c] for c in headline_codes})))
-    rows_of = dict(tuple(rows.groupby("indicator_code", sort=False)))
-    for indicator in cat[cat["indicator_code"].isin(headline_codes)].to_dict("records"):
+    rows_of = _columns_by(rows, "indicator_code")
+    kid_columns = {c: kids[c].tolist() for c in ("region_code", "name", "name_en")}
+    nothing: dict[str, list] = {c: [] for c in ("region_code", "period", *VALUE_COLUMNS)}
+    for indicator in records(cat[cat["indicator_code"].isin(headline_codes)]):
         code = indicator["indicator_code"]
-        mine = rows_of.get(code, rows.iloc[0:0])
-        ranked = compare(kids, mine, latest_of[code], indicator, measure)
-        used = measure
-        if ranked["rank"].isna().all() and measure != "value":
-            ranked, used = compare(kids, mine, latest_of[code], indicator, "value"), "value"
-        ranked = ranked[ranked["rank"].notna()]
+        mine = rows_of.get(code, nothing)
+        ranked, used = _ranked(kid_columns, mine, latest_of[code], indicator, measure), measure
+        if all(r["rank"] is None for r in ranked) and measure != "value":
+            ranked, used = _ranked(kid_columns, mine, latest_of[code], indicator, "value"), "value"
+        ranked = [r for r in ranked if r["rank"] is not None]
         if len(ranked) <= BOTTOM_N:
             continue
-        for row in ranked.tail(BOTTOM_N).to_dict("records"):
+        for row in ranked[-BOTTOM_N:]:
             warnings.append({"kind": "bottom", "indicator_code": code, "region_code": row["region_code"],
-                             "period": latest_of[code], "measure": used, "rank": int(row["rank"]),
+                             "period": latest_of[code], "measure": used, "rank": row["rank"],
                              "of": len(ranked), "measure_value": row[measure_column(used)]})
     return pd.DataFrame(warnings, columns=WARNING_COLUMNS)
 

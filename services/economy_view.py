@@ -61,7 +61,8 @@ def first_indicator(wh: Warehouse, category: object) -> str | None:
 
 def periods_with_values(series: pd.DataFrame) -> list[str]:
     """The periods of a series that carry a value, newest first."""
-    return sorted(series.loc[series["value"].notna(), "period"].unique(), reverse=True)
+    return sorted({p for p, v in zip(series["period"].tolist(), series["value"].tolist()) if pd.notna(v)},
+                  reverse=True)
 
 
 def checked_view(wh: Warehouse, raw: object) -> tuple[EconomyView, dict[str, Any]] | None:
