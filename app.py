@@ -74,9 +74,23 @@ def create_app(config: Config | None = None) -> dash.Dash:
     install_access(server)
     install_page_access()
     install_security(app, config)  # headers, same-site writes, no traces: docs/security.md
+    finish_dash_setup(app)
     if config.prewarm_cache:
         start_prewarm(runtime)
     return app
+
+
+def finish_dash_setup(app: dash.Dash) -> None:
+    """Let Dash finish setting itself up (scripts, the pages' callbacks) before any request comes.
+
+    Dash does it on the first request that reaches it and marks it done before it has finished,
+    so on a fresh gunicorn worker the requests other threads answered meanwhile got 404 for
+    Dash's bundles and a blank page. Its own set-up step, run now, leaves nothing to the race
+    (Dash has no public call for it; tests/test_process.py pins the behaviour). Not a request:
+    Flask would then refuse routes added later.
+    """
+    with app.server.test_request_context("/"):
+        app._setup_server()
 
 
 @functools.cache

@@ -120,3 +120,14 @@ def test_a_server_process_caps_malloc_arenas_unless_the_operator_set_a_number() 
     # Uncapped, the same threads take more arenas than that: the cap is what made the difference.
     _, uncapped = _arenas_after_threads(64, env)
     assert uncapped > 2
+
+
+def test_dash_is_set_up_before_the_first_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COCKPIT_WAREHOUSE_URL", f"sqlite:///{tmp_path}/absent-warehouse.db")
+    monkeypatch.setenv("COCKPIT_APP_DB_URL", f"sqlite:///{tmp_path}/app.db")
+    monkeypatch.setenv("COCKPIT_SECRET_KEY", "test-secret")
+    app = app_module.create_app()
+    # The pages' callbacks are the app's as soon as it exists: no request has to set Dash up
+    # (a fresh worker's first concurrent requests had got 404 for the bundles while one did).
+    outputs = " ".join(app.callback_map)
+    assert "alerts-list.children" in outputs and "screen-sig.data" in outputs
