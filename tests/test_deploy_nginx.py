@@ -134,8 +134,10 @@ def _check_sessions_cache_and_alerts(base: str, cache_url: str) -> None:
     officer = requests.Session()  # admins read; acting on alerts is a duty officer's
     assert officer.post(f"{base}/login", data={"username": "officer", "password": PASSWORD},
                         allow_redirects=False, timeout=10).status_code == 303
+    # As a browser sends it: with its Origin, which names the port nginx listens on.
     ack = officer.post(f"{base}/api/v1/alerts/A6/actions", json={"action": "acknowledge",
-                                                                 "request_id": "deploy-ack-0001"}, timeout=20)
+                                                                 "request_id": "deploy-ack-0001"},
+                       headers={"Origin": base}, timeout=20)
     assert ack.status_code == 200 and ack.json()["state"]["status"] == "acknowledged"
     with ThreadPoolExecutor(max_workers=4) as pool:
         states = list(pool.map(lambda _: get("/api/v1/alerts/A6").json()["status"], range(12)))
