@@ -156,6 +156,11 @@ fact_household = Table(
 Index("ix_fact_indicator_ind_region_period", fact_indicator.c.indicator_code, fact_indicator.c.region_code,
       fact_indicator.c.period)
 Index("ix_fact_indicator_region_period", fact_indicator.c.region_code, fact_indicator.c.period)
+# "Data as of" is max(updated_at): without this a scan of every row (2.4–4.3 s at 11.6M rows on
+# SQLite, 0.05 ms with it; the 10M-row suite found it in every cold page).
+Index("ix_fact_indicator_updated_at", fact_indicator.c.updated_at)
+# A drill-down reads a region's children by parent (35,000 regions at scale 40).
+Index("ix_dim_region_parent", dim_region.c.parent_code)
 Index("ix_fact_alert_status", fact_alert.c.status)
 Index("ix_fact_alert_occurred_at", fact_alert.c.occurred_at)
 Index("ix_fact_project_progress_project_period", fact_project_progress.c.project_code,
