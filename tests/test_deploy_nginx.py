@@ -92,9 +92,13 @@ def test_two_gunicorn_workers_behind_nginx_agree(tmp_path: Path, alerts_url: str
             wait_for_port(gunicorn_port, 60)
             nginx = start_nginx(nginx_prefix, nginx_port, f"127.0.0.1:{gunicorn_port}")
             base = f"http://127.0.0.1:{nginx_port}"
-            for _ in range(100):  # both workers have built their app
-                if requests.get(f"{base}/api/v1/health", timeout=10).status_code == 200:
-                    break
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:  # both workers have built their app (slow on a busy machine)
+                try:
+                    if requests.get(f"{base}/api/v1/health", timeout=10).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
                 time.sleep(0.2)
             engine = create_appdb_engine(app_db_url)
             upsert_user(engine, "officer", PASSWORD, "duty_officer")
