@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -151,7 +152,9 @@ def test_filters(app_client: FlaskClient) -> None:
     both = _events(app_client, "?actor=admin&action=user_created")
     assert [(e["actor"], e["action"], e["object"]) for e in both] == [("admin", "user_created", "wang")]
     assert _events(app_client, "?actor=nobody-at-all") == []
-    now = datetime.now(UTC)
+    # A bare date is a day in the cockpit's time zone (core/audit.parse_bound): count days there,
+    # or from 16:00 UTC on, "tomorrow" in UTC is already today in Beijing.
+    now = datetime.now(ZoneInfo(app_client.application.extensions["cockpit"].config.timezone))
     tomorrow, yesterday = (now + timedelta(days=1)).date().isoformat(), (now - timedelta(days=2)).date().isoformat()
     everything = _events(app_client, "?limit=1000")
     assert _events(app_client, f"?since={tomorrow}") == []

@@ -48,7 +48,10 @@ def _pick(driver, dropdown_id: str, label: str) -> None:
             if element.text.strip() == label:
                 return element
         return False
-    wait_live(driver, option, 10, f"no option {label!r} in {dropdown_id}").click()
+    found = wait_live(driver, option, 10, f"no option {label!r} in {dropdown_id}")
+    # A menu opened near the window's bottom edge runs past it: scroll the option into view, as a user would.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", found)
+    found.click()
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
 
 
