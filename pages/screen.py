@@ -213,7 +213,7 @@ def refresh(_tick: int | None, name: object, shown: object) -> tuple[dict[str, s
     for item in ctx.outputs_list[2]:
         key = _key_of(item)
         panel = _panel_at(chosen, key)
-        graphs.append(_graph_patch(rt, panel, live, changed, str(key))
+        graphs.append(_graph_update(rt, panel, live, changed, str(key), f"g{key}" in before, lang)
                       if panel is not None and panel.panel in GRAPH_KINDS else no_update)
     return sig, bodies, graphs
 
@@ -235,15 +235,20 @@ def _patch_of(rt: Runtime, panel: Panel, live: Callable[[], Any]) -> Patch:
     return map_patch(live()) if panel.panel == "map" else trend_patch(_trend_data(rt, panel)[2])
 
 
-def _graph_patch(rt: Runtime, panel: Panel, live: Callable[[], Any], changed: Callable[[str, Any], bool],
-                 key: str) -> Any:
-    """New data for a chart as a patch, or no_update when it is the same or cannot be read."""
+def _graph_update(rt: Runtime, panel: Panel, live: Callable[[], Any], changed: Callable[[str, Any], bool],
+                  key: str, shown: bool, lang: str) -> Any:
+    """New data for a chart: a patch of the figure the page shows, the whole figure when it shows
+    none (its data could not be read when the page was laid out: a patch of nothing is an error
+    in the browser), or no_update when it is the same or cannot be read."""
     try:
         patch = _patch_of(rt, panel, live)
+        figure = None if shown else _figure(rt, panel, lang, live)  # before its digest is recorded as shown
     except (MissingSchema, WarehouseUnavailable, AppDatabaseError) as exc:
         log.warning("screen chart not refreshed: %s", exc)
         return no_update  # the last figure stays; the stale badge says why
-    return patch if changed("g" + key, patch.to_plotly_json()) else no_update
+    if not changed("g" + key, patch.to_plotly_json()):
+        return no_update
+    return patch if shown else figure
 
 
 @callback(Output("screen-alarm", "children"), Output("screen-alarm", "className"),

@@ -83,8 +83,16 @@ def test_a_real_refresh_sends_only_what_changed(client: FlaskClient) -> None:
     # The same again, told what the screen shows: nothing to send but the digests.
     again = client.post("/_dash-update-component", json=_refresh("main", sig, "6")).json["response"]
     assert "screen-body" not in json.dumps(again) and again["screen-sig"]["data"] == sig
-    # The map's key: its markers as a patch, nothing for the text outputs; an unknown screen: nothing.
-    chart = client.post("/_dash-update-component", json=_refresh("main", None, "2")).json["response"]
+    # The map's key on a page that shows a (now older) map: its markers as a patch, nothing for the
+    # text outputs.
+    chart = client.post("/_dash-update-component", json=_refresh("main", {"g2": "older"}, "2")).json["response"]
     assert set(chart["screen-sig"]["data"]) == {"g2"} and "screen-body" not in json.dumps(chart)
     assert chart['{"key":"2","type":"screen-graph"}']["figure"]["__dash_patch_update"]
+    # A page that shows no map figure (its data failed when the page was laid out) gets the whole
+    # figure: a patch of nothing was "Cannot patch undefined" in the wall's console (the soak).
+    whole = client.post("/_dash-update-component", json=_refresh("main", None, "2")).json["response"]
+    figure = whole['{"key":"2","type":"screen-graph"}']["figure"]
+    assert "__dash_patch_update" not in figure and figure["data"] and figure["layout"]
+    assert whole["screen-sig"]["data"] == chart["screen-sig"]["data"]
+    # An unknown screen: nothing.
     assert client.post("/_dash-update-component", json=_refresh("nope", None, "6")).status_code == 204
