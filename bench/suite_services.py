@@ -173,27 +173,13 @@ class Cockpit:
         self._wait_healthy()
 
     def _start_nginx(self, listen: int, upstream: str) -> subprocess.Popen:
-        # As tests/test_deploy_nginx.py: the shipped files, rendered in a folder www-data owns.
+        """Debian's nginx with the shipped files, as the deployment test starts it."""
+        from tests.test_deploy_nginx import start_nginx
+
         prefix = self.nginx_prefix = Path(f"/tmp/cockpit-bench-nginx-{listen}")
         shutil.rmtree(prefix, ignore_errors=True)
         prefix.mkdir()
-        site = (PROJECT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-        # nginx's $host drops the port: on a port other than 80/443 the cockpit's same-site check then
-        # refuses every browser POST (Origin 127.0.0.1:8300 ≠ host 127.0.0.1). $http_host keeps it,
-        # which is what the shipped file gives on port 80/443.
-        site = site.replace("Host $host;", "Host $http_host;")
-        (prefix / "cockpit.conf").write_text(site.replace("@@LISTEN@@", f"127.0.0.1:{listen}")
-                                             .replace("@@UPSTREAM@@", upstream), encoding="utf-8")
-        main = (PROJECT / "deploy" / "nginx-main.conf").read_text(encoding="utf-8")
-        (prefix / "nginx.conf").write_text(main.replace("@@SITE@@", str(prefix / "cockpit.conf")) + "daemon off;\n",
-                                           encoding="utf-8")
-        for path in [prefix, *prefix.iterdir()]:
-            shutil.chown(path, "www-data", "www-data")
-        process = subprocess.Popen(["runuser", "-u", "www-data", "--", "nginx", "-c", str(prefix / "nginx.conf"),
-                                    "-p", str(prefix), "-e", str(prefix / "error.log")],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(listen)
-        return process
+        return start_nginx(prefix, listen, upstream)
 
     def _wait_healthy(self) -> None:
         import requests
