@@ -1,6 +1,22 @@
 // The one map (pages/map.py): its state lives in the URL. The server sends the query of the
 // layers and indicator shown; moving the map adds its centre and zoom. Both are written with
 // history.replaceState, so the page does not reload and a copied link reproduces the view.
+(function () {
+"use strict";
+
+// Writes the map view into the URL; nothing on another page (the map's last event may come after a
+// click has left it).
+function writeView(centre, zoom) {
+  if (!window.location.pathname.endsWith("/map")) { return window.dash_clientside.no_update; }
+  const query = new URLSearchParams(window.location.search);
+  query.set("lon", Number(centre.lon).toFixed(5));
+  query.set("lat", Number(centre.lat).toFixed(5));
+  query.set("zoom", Number(zoom).toFixed(2));
+  const path = window.location.pathname + "?" + query.toString().replace(/%2C/g, ",");
+  window.history.replaceState(window.history.state, "", path);
+  return query.toString();
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   onemap: {
     writeUrl: function (href) {
@@ -34,8 +50,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         const zoom = Math.min(Math.log2(gd.clientWidth * 0.9 * 360 / (512 * Math.max(fit[2] - fit[0], 1e-6))),
                               Math.log2(gd.clientHeight * 0.9 * 2 * Math.PI / (512 * Math.max(y1 - y0, 1e-8))), 16);
         const lat = (2 * Math.atan(Math.exp((y0 + y1) / 2)) - Math.PI / 2) * 180 / Math.PI;
-        window.Plotly.relayout(gd, {"map.center": {lon: (fit[0] + fit[2]) / 2, lat: lat},
-                                    "map.zoom": Math.round(zoom * 100) / 100});
+        const view = {"map.center": {lon: (fit[0] + fit[2]) / 2, lat: lat}, "map.zoom": Math.round(zoom * 100) / 100};
+        // Written here, not left to keepView: Dash passes on only the last of relayout events that
+        // come together, and the graph's own autosize often follows this one.
+        Promise.resolve(window.Plotly.relayout(gd, view)).then(function () {
+          writeView(view["map.center"], view["map.zoom"]);
+        }, function () {
+          // A relayout that meets a redraw in progress is refused: try again rather than stay unfitted.
+          delete gd.dataset.onemapFitted;
+          if (tries > 0) { setTimeout(function () { apply(tries - 1); }, 100); }
+        });
       };
       apply(100);
       return String(fit);
@@ -43,16 +67,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     keepView: function (relayout) {
       const centre = relayout && relayout["map.center"];
       const zoom = relayout && relayout["map.zoom"];
-      if (!centre || zoom === undefined || !window.location.pathname.endsWith("/map")) {
-        return window.dash_clientside.no_update;
-      }
-      const query = new URLSearchParams(window.location.search);
-      query.set("lon", Number(centre.lon).toFixed(5));
-      query.set("lat", Number(centre.lat).toFixed(5));
-      query.set("zoom", Number(zoom).toFixed(2));
-      const path = window.location.pathname + "?" + query.toString().replace(/%2C/g, ",");
-      window.history.replaceState(window.history.state, "", path);
-      return query.toString();
+      if (!centre || zoom === undefined) { return window.dash_clientside.no_update; }
+      return writeView(centre, zoom);
     },
   },
 });
+})();

@@ -60,6 +60,11 @@ def wait_live(driver: WebDriver, condition, timeout: float = 10, message: str = 
     return WebDriverWait(driver, timeout, ignored_exceptions=LIVE_DOM_EXCEPTIONS).until(condition, message)
 
 
+def wait_for_no_callbacks(dash_duo: DashComposite, timeout: float = 20) -> None:
+    """Wait until the Dash renderer has no callback requested, running or waiting on the server."""
+    wait_live(dash_duo.driver, lambda _d: dash_duo.redux_state_rqs == [], timeout, "callbacks still pending")
+
+
 def wait_for_path(driver: WebDriver, path: str, timeout: float = 10) -> None:
     """Wait until the page's URL path (query string aside) ends with `path`."""
     try:

@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import console_errors, start_signed_in
+from tests.browser import console_errors, start_signed_in, wait_for_no_callbacks
 from tests.conftest import ADMIN_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -62,10 +62,13 @@ def test_ended_session_goes_to_login_and_back(dash_duo, demo_sqlite_url, make_co
 
 def test_only_dash_callbacks_lead_to_login(dash_duo, demo_sqlite_url, make_config) -> None:
     """A 401 from another fetch (the JSON API) is the caller's business; a nav click is not."""
-    start_signed_in(dash_duo, make_config(demo_sqlite_url), "/projects")
+    # No periodic callback may meet the guard while the API is asked: the status refresh waits an
+    # hour, and the page's first callbacks are all answered before the cookie goes.
+    start_signed_in(dash_duo, make_config(demo_sqlite_url, status_refresh_s=3600), "/projects")
     driver = dash_duo.driver
     base = dash_duo.server.url.rstrip("/")
     dash_duo.wait_for_contains_text("#app-data-as-of", "数据截至", timeout=20)
+    wait_for_no_callbacks(dash_duo)
     driver.delete_cookie("session")
     # A redirect would start in the fetch's own response handlers, before the caller sees the
     # response: a `navigate` listener records any navigation the page began by then. (Had the page
