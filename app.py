@@ -25,6 +25,7 @@ from web.access import install_access, install_page_access
 from web.api import register_api
 from web.auth import ensure_admin, install_auth, secret_key_for
 from web.callback_guard import install_callback_guard
+from web.lazy_bundles import defer_grid_bundle
 from web.memory import limit_malloc_arenas
 from web.oidc import install_oidc
 from web.security import install_security
@@ -69,6 +70,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
                     assets_ignore=r"\.lazy\.js$",  # large players (*.lazy.js): loaded by the page that needs them
                     title=t("app.title", config.language), update_title=None,
                     suppress_callback_exceptions=True, compress=True)  # gzip/brotli: flask-compress
+    defer_grid_bundle(app)  # the grid's 1.3 MB bundle only on pages that draw a grid
     app.layout = shell_layout
     register_shell_callbacks(app)
     install_access(server)
