@@ -17,19 +17,18 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from cockpit_process import PASSWORD, start_cockpit  # noqa: E402
+
 from scripts.screenshot import browser, sign_in  # noqa: E402
 
-PASSWORD = "Bench-Cockpit-2026"  # passes the password policy (core/passwords.py)
 COMPLETE_JS = """
 const done = arguments[arguments.length - 1];
 function complete() {
@@ -51,22 +50,6 @@ else {
   observer.observe(document.body, {childList: true, subtree: true, characterData: true});
 }
 """
-
-
-def start_server(warehouse: str, port: int, workdir: Path) -> subprocess.Popen:
-    env = os.environ | {"COCKPIT_WAREHOUSE_URL": warehouse, "COCKPIT_PORT": str(port),
-                        "COCKPIT_APP_DB_URL": f"sqlite:///{workdir}/app.db",
-                        "COCKPIT_ADMIN_PASSWORD": PASSWORD, "COCKPIT_SECRET_KEY": "bench"}
-    proc = subprocess.Popen([sys.executable, str(HERE.parent / "app.py")], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the cockpit did not start")
 
 
 def render_ms(driver, url: str) -> tuple[float, float]:
@@ -120,7 +103,7 @@ def main() -> None:
     warm: list[tuple[float, float]] = []
     for run in range(args.cold):
         with tempfile.TemporaryDirectory() as workdir:
-            server = start_server(args.warehouse, args.port, Path(workdir))
+            server = start_cockpit(args.port, Path(workdir), warehouse=args.warehouse)
             driver = browser(1920, 1080)
             try:
                 sign_in(driver, base, "admin", PASSWORD)

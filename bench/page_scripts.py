@@ -19,19 +19,17 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from cockpit_process import PASSWORD, start_cockpit  # noqa: E402
+
 from scripts.screenshot import browser, sign_in  # noqa: E402
 
-PASSWORD = "Bench-Cockpit-2026"  # passes the password policy (core/passwords.py)
 PAGES = ("/", "/screen", "/alerts", "/map", "/economy", "/projects")
 # The page's callbacks have all been answered and no new resource has come for a second (the
 # plotly.js and grid chunks load after the callbacks that need them).
@@ -50,22 +48,6 @@ let seen = -1, quiet = 0;
   else { setTimeout(() => wait(n + 1), 100); }
 })(0);
 """
-
-
-def start(root: Path, port: int, folder: Path) -> subprocess.Popen:
-    """`python3 app.py` of the checkout at `root`, with an app database of its own."""
-    env = dict(os.environ, COCKPIT_ADMIN_PASSWORD=PASSWORD, COCKPIT_PORT=str(port),
-               COCKPIT_APP_DB_URL=f"sqlite:///{folder}/app.db")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("the cockpit did not start")
 
 
 def script_duration_ms(driver) -> float:
@@ -103,7 +85,7 @@ def main() -> None:
     parser.add_argument("--out", help="also write the JSON here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        server = start(args.root.resolve(), args.port, Path(folder))
+        server = start_cockpit(args.port, Path(folder), root=args.root.resolve(), timeout_s=120)
         driver = browser(1920, 1080)
         driver.set_script_timeout(60)
         try:

@@ -19,20 +19,18 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from cockpit_process import PASSWORD, start_cockpit  # noqa: E402
+
 from scripts.screenshot import browser, sign_in  # noqa: E402
 from tests.projects_warehouse import PROJECTS, build_projects_warehouse  # noqa: E402
 
-PASSWORD = "Bench-Cockpit-2026"  # passes the password policy (core/passwords.py)
 ROWS_JS = """
 const done = arguments[arguments.length - 1];
 const t = {};
@@ -66,24 +64,6 @@ const start = performance.now();
 api.setGridOption('rowData', rows);
 requestAnimationFrame(() => requestAnimationFrame(() => done([performance.now() - start, rows.length])));
 """
-
-
-def start_server(warehouse: str, port: int, workdir: Path) -> subprocess.Popen:
-    """`python app.py` on `warehouse` (no demo build), ready when /api/v1/health answers (≤ 90 s)."""
-    env = os.environ | {"COCKPIT_WAREHOUSE_URL": warehouse, "COCKPIT_PORT": str(port),
-                        "COCKPIT_APP_DB_URL": f"sqlite:///{workdir}/app.db",
-                        "COCKPIT_ADMIN_PASSWORD": PASSWORD, "COCKPIT_SECRET_KEY": "bench"}
-    proc = subprocess.Popen([sys.executable, str(HERE.parent / "app.py")], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"the cockpit did not start on port {port} (in use?)")
 
 
 def load(driver, url: str) -> tuple[float, float, float]:
@@ -125,7 +105,7 @@ def main() -> None:
         count = 0
         for run in range(args.cold):
             with tempfile.TemporaryDirectory() as workdir:
-                server = start_server(warehouse, args.port, Path(workdir))
+                server = start_cockpit(args.port, Path(workdir), warehouse=warehouse)
                 driver = browser(1920, 1080)
                 try:
                     sign_in(driver, base, "admin", PASSWORD)
