@@ -57,10 +57,10 @@ def script_duration_ms(driver) -> float:
 
 
 def load(driver, url: str) -> None:
-    """Load `url` and wait until its callbacks are answered."""
+    """Load `url` and wait until its callbacks are answered and no resource has come for a second."""
     driver.get(url)
     if not driver.execute_async_script(IDLE_JS):
-        raise RuntimeError(f"{url}: callbacks still pending after 30 s")
+        raise RuntimeError(f"{url}: still busy after 30 s")
 
 
 def scripts_fetched(driver, url: str) -> list[dict]:
